@@ -1,0 +1,52 @@
+"""One handler turns the project's errors into API responses.
+
+Validation errors come back per field, with nested fields as dotted keys ("members.1.id_number"),
+whether DRF or a service found them; a stale edit is a 409 with the newer data.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..errors import ConflictError
+
+
+def flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(flatten(value, f"{prefix}{key}."))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            flat.update(flatten(item, f"{prefix}{index}."))
+        return flat
+    key = prefix.rstrip(".") or api_settings.NON_FIELD_ERRORS_KEY
+    items = detail if isinstance(detail, list) else [detail]
+    return {key: [str(item) for item in items]} if items else {}
+
+
+def _django_errors(error: DjangoValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if name == "__all__" else name): messages
+            for name, messages in error.message_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ConflictError):
+        view = context.get("view")
+        current = view.get_serializer(exc.current).data if view is not None else None
+        return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(_django_errors(exc))
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ValidationError):
+        response.data = flatten(response.data)
+    return response

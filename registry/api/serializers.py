@@ -1,0 +1,269 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .. import idnumbers, selectors
+from ..choices import AreaLevel, MemberLeaveReason, Relation
+from ..models import Area, ChangeRecord, Household, Income, Member, PovertyCause, PovertyLine
+from .base import ScopedSerializerMixin
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level", "parent", "rural_population"]
+
+
+class PovertyLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PovertyLine
+        fields = ["id", "year", "amount", "basis", "monitoring_threshold", "note"]
+
+
+class MemberSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
+    """A member as a household shows it; ID numbers are masked for read-only roles."""
+
+    version = serializers.IntegerField(required=False, help_text=_("修改时必须提供当前版本号。"))
+    health = serializers.ListField(source="health_labels", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "name",
+            "id_type",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relation",
+            "ethnicity",
+            "education",
+            "school_status",
+            "chronic_illness",
+            "serious_illness",
+            "disabled",
+            "health",
+            "disability_certificate",
+            "labour_skill",
+            "migrant_work",
+            "migrant_months",
+            "medical_insurance",
+            "critical_illness_insurance",
+            "pension_insurance",
+            "dibao",
+            "tekun",
+            "joined_on",
+            "join_reason",
+            "left_on",
+            "leave_reason",
+            "leave_note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["left_on", "leave_reason", "leave_note", "created_at", "updated_at"]
+        validators = []  # the services check one-person-one-record and one head, with messages
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.shows_in_full(instance.household.village_id):
+            idnumbers.mask_fields(data)
+        return data
+
+
+class MemberDetailSerializer(MemberSerializer):
+    household = serializers.PrimaryKeyRelatedField(
+        queryset=Household.objects.none(), label=_("户"), help_text=_("户的编号（id）。")
+    )
+
+    class Meta(MemberSerializer.Meta):
+        fields = ["household", *MemberSerializer.Meta.fields]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["household"].queryset = Household.objects.visible_to(request.user)
+        return fields
+
+
+class MemberLeaveSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=MemberLeaveReason.choices, label=_("减员原因"))
+    left_on = serializers.DateField(required=False, label=_("减员日期"))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, label=_("说明"))
+
+
+class HouseholdSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
+    """A household with its live members. On create, the members come in the same request."""
+
+    village = serializers.PrimaryKeyRelatedField(
+        queryset=Area.objects.none(), label=_("行政村"), help_text=_("行政村的 12 位区划代码。")
+    )
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    other_causes = serializers.PrimaryKeyRelatedField(
+        queryset=PovertyCause.objects.filter(active=True), many=True, required=False
+    )
+    members = MemberSerializer(
+        many=True,
+        source="live_members",
+        required=False,
+        help_text=_("在册成员；新增户时一并提交。"),
+    )
+    version = serializers.IntegerField(required=False, help_text=_("修改时必须提供当前版本号。"))
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "number",
+            "village",
+            "village_name",
+            "group",
+            "head_name",
+            "size",
+            "phone",
+            "bank_name",
+            "bank_account",
+            "standard",
+            "attribute",
+            "main_cause",
+            "other_causes",
+            "first_identified_year",
+            "planned_exit_year",
+            "exit_year",
+            "return_year",
+            "status",
+            "removal_reason",
+            "removal_note",
+            "monitoring_category",
+            "military_family",
+            "only_child",
+            "two_daughters",
+            "relocated",
+            "relocation_mode",
+            "resettlement_mode",
+            "cultivated_land_area",
+            "forest_land_area",
+            "housing_area",
+            "housing_safety",
+            "safe_drinking_water",
+            "electricity",
+            "broadcast_tv",
+            "sanitary_toilet",
+            "road_distance_km",
+            "members",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["head_name", "size", "created_at", "updated_at"]
+        extra_kwargs = {"number": {"validators": []}}
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["village"].queryset = Area.objects.visible_to(request.user).filter(
+                level=AreaLevel.VILLAGE
+            )
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.shows_in_full(instance.village_id):
+            idnumbers.mask_fields(data, keys=("bank_account",))
+        return data
+
+
+class ChangeHeadSerializer(serializers.Serializer):
+    new_head = serializers.PrimaryKeyRelatedField(queryset=Member.objects.none(), label=_("新户主"))
+    previous_head_relation = serializers.ChoiceField(
+        choices=[c for c in Relation.choices if c[0] != Relation.HEAD],
+        label=_("原户主与新户主的关系"),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        household = self.context.get("household")
+        if household is not None:
+            fields["new_head"].queryset = household.members.live()
+        return fields
+
+
+class IncomeSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
+    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none(), label=_("户"))
+    household_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=99, help_text=_("默认取该户在册人数。")
+    )
+    net_income = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    per_capita_net_income = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, label=_("人均纯收入")
+    )
+    poverty_line = serializers.SerializerMethodField(label=_("当年扶贫标准"))
+    below_line = serializers.SerializerMethodField(label=_("低于扶贫标准"))
+    version = serializers.IntegerField(required=False, help_text=_("修改时必须提供当前版本号。"))
+
+    class Meta:
+        model = Income
+        fields = [
+            "id",
+            "household",
+            "year",
+            "wage_income",
+            "production_income",
+            "property_income",
+            "transfer_income",
+            "production_cost",
+            "household_size",
+            "net_income",
+            "per_capita_net_income",
+            "poverty_line",
+            "below_line",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["household"].queryset = Household.objects.visible_to(request.user)
+        return fields
+
+    def _line(self, income):
+        lines = self.context.get("poverty_lines")
+        if lines is None:
+            lines = self.context["poverty_lines"] = selectors.poverty_lines()
+        return lines.get(income.year)
+
+    def get_poverty_line(self, income) -> str | None:
+        line = self._line(income)
+        return None if line is None else str(line.amount)
+
+    def get_below_line(self, income) -> bool | None:
+        return selectors.line_comparison(income.per_capita_net_income, self._line(income))
+
+
+class ChangeRecordSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = ChangeRecord
+        fields = [
+            "id",
+            "model",
+            "object_id",
+            "action",
+            "changes",
+            "version",
+            "actor_name",
+            "batch",
+            "at",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.shows_in_full(instance.village_code):
+            data["changes"] = idnumbers.mask_fields(dict(data["changes"]))
+        return data

@@ -1,0 +1,210 @@
+"""API views: thin. They look objects up through the user's scope and call services."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from .. import selectors, services
+from ..filtersets import AreaFilterSet, HouseholdFilterSet, IncomeFilterSet, MemberFilterSet
+from ..models import Area, Income, Member, PovertyLine
+from .base import ScopedViewMixin
+from .serializers import (
+    AreaSerializer,
+    ChangeHeadSerializer,
+    ChangeRecordSerializer,
+    HouseholdSerializer,
+    IncomeSerializer,
+    MemberDetailSerializer,
+    MemberLeaveSerializer,
+    PovertyLineSerializer,
+)
+
+
+def _keep_unchanged(data: dict, instance, *names: str) -> None:
+    """A PUT repeats fields that may not change; drop them when unchanged, refuse otherwise."""
+    for name in names:
+        if name not in data:
+            continue
+        value = data.pop(name)
+        current = getattr(instance, name)
+        if getattr(value, "pk", value) != getattr(current, "pk", current):
+            raise ValidationError({name: [_("该字段不能修改。")]})
+
+
+class TokenView(ObtainAuthToken):
+    """POST username and password, get {"token": ...} for the Authorization: Token header."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class AreaViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Area.objects.all()
+    serializer_class = AreaSerializer
+    filterset_class = AreaFilterSet
+
+
+class IsSuperuserOrReadOnly(permissions.BasePermission):
+    """Poverty lines are the same for everyone; only a system administrator changes them."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.is_superuser
+
+
+class PovertyLineViewSet(viewsets.ModelViewSet):
+    queryset = PovertyLine.objects.all()
+    serializer_class = PovertyLineSerializer
+    permission_classes = [permissions.IsAuthenticated, IsSuperuserOrReadOnly]
+    filterset_fields = ["year", "basis"]
+
+
+class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdFilterSet
+
+    def get_queryset(self):
+        return selectors.households_for(self.request.user)
+
+    def _fresh(self, household):
+        return self.get_serializer(self.get_queryset().get(pk=household.pk)).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        household = services.household_register(
+            actor=request.user,
+            village=data.pop("village"),
+            members=[dict(m) for m in data.pop("live_members", [])],
+            **data,
+        )
+        return Response(self._fresh(household), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        household = self.get_object()
+        serializer = self.get_serializer(
+            household, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        version = self.take_version(serializer)
+        data = dict(serializer.validated_data)
+        if "live_members" in data:
+            raise ValidationError({"members": [_("成员请通过成员接口 /api/members/ 修改。")]})
+        household = services.household_update(
+            actor=request.user, household=household, version=version, data=data
+        )
+        return Response(self._fresh(household))
+
+    def destroy(self, request, *args, **kwargs):
+        services.household_delete(actor=request.user, household=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ChangeHeadSerializer, responses=HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="change-head")
+    def change_head(self, request, pk=None):
+        household = self.get_object()
+        serializer = ChangeHeadSerializer(data=request.data, context={"household": household})
+        serializer.is_valid(raise_exception=True)
+        services.household_change_head(
+            actor=request.user, household=household, **serializer.validated_data
+        )
+        return Response(self._fresh(household))
+
+    @extend_schema(responses=ChangeRecordSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        records = selectors.household_history(self.get_object())
+        page = self.paginate_queryset(records)
+        serializer = ChangeRecordSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)
+
+
+class MemberViewSet(
+    ScopedViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Members are never deleted: a member who leaves is recorded with POST .../leave/."""
+
+    queryset = Member.objects.select_related("household")
+    serializer_class = MemberDetailSerializer
+    filterset_class = MemberFilterSet
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        household = data.pop("household")
+        member = services.member_add(actor=request.user, household=household, data=data)
+        return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        member = self.get_object()
+        serializer = self.get_serializer(
+            member, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        version = self.take_version(serializer)
+        data = dict(serializer.validated_data)
+        _keep_unchanged(data, member, "household", "joined_on", "join_reason")
+        member = services.member_update(
+            actor=request.user, member=member, version=version, data=data
+        )
+        return Response(self.get_serializer(member).data)
+
+    @extend_schema(request=MemberLeaveSerializer, responses=MemberDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        serializer = MemberLeaveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = services.member_leave(
+            actor=request.user, member=self.get_object(), **serializer.validated_data
+        )
+        return Response(self.get_serializer(member).data)
+
+
+class IncomeViewSet(
+    ScopedViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Income.objects.select_related("household")
+    serializer_class = IncomeSerializer
+    filterset_class = IncomeFilterSet
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        income = services.income_record(
+            actor=request.user, household=data.pop("household"), year=data.pop("year"), data=data
+        )
+        return Response(self.get_serializer(income).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        income = self.get_object()
+        serializer = self.get_serializer(
+            income, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        version = self.take_version(serializer)
+        data = dict(serializer.validated_data)
+        _keep_unchanged(data, income, "household", "year")
+        income = services.income_update(
+            actor=request.user, income=income, version=version, data=data
+        )
+        return Response(self.get_serializer(income).data)

@@ -1,0 +1,15 @@
+"""The project's own error types. Services raise them; one handler per interface (API, pages)
+turns them into responses. Field errors use Django's ValidationError; permission errors use
+Django's PermissionDenied."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ConflictError(Exception):
+    """An edit started from an old version: someone saved a newer one in between."""
+
+    message = _("该记录已被他人修改（当前为第 %(version)s 版），请查看最新内容后重新修改。")
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(str(self.message % {"version": current.version}))

@@ -1,0 +1,144 @@
+"""FilterSets shared by the pages and the API (one per model)."""
+
+import re
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from . import idnumbers
+from .choices import AreaLevel, HouseholdStatus, MonitoringCategory, Relation
+from .models import Area, Household, HouseholdAttribute, Income, Member, PovertyCause
+from .scope import LEVEL_DIGITS, significant_prefix
+
+_ID_LIKE = re.compile(r"^[\dX]{4,18}$")
+
+
+def area_prefix_or_none(value: str) -> str | None:
+    """Accept 6/9/12 significant digits or a full 12-digit code; anything else matches nothing."""
+    code = idnumbers.normalize(value)
+    if not code.isdigit() or len(code) not in set(LEVEL_DIGITS.values()):
+        return None
+    return significant_prefix(code.ljust(12, "0"))
+
+
+class AreaPrefixFilter(django_filters.CharFilter):
+    """Rows inside an area: the area code is a prefix of the row's village code."""
+
+    def __init__(self, *args, area_field: str, **kwargs):
+        self.area_field = area_field
+        kwargs.setdefault("label", _("地区代码"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        prefix = area_prefix_or_none(value)
+        if prefix is None:
+            return qs.none()
+        return qs.filter(**{f"{self.area_field}__startswith": prefix})
+
+
+def search_households(qs, value: str):
+    """Name or ID search: a live member's name, or an ID number or household number prefix.
+
+    The head is a live member too, so one member subquery covers 户主 and family alike.
+    """
+    text = idnumbers.normalize(value)
+    if not text:
+        return qs
+    if _ID_LIKE.match(text):
+        by_id = Member.objects.live().filter(id_number__startswith=text).values("household_id")
+        return qs.filter(Q(pk__in=by_id) | Q(number__startswith=text))
+    by_name = Member.objects.live().filter(name__startswith=text).values("household_id")
+    return qs.filter(pk__in=by_name)
+
+
+class HouseholdFilterSet(django_filters.FilterSet):
+    area = AreaPrefixFilter(area_field="village_id")
+    village = django_filters.CharFilter(field_name="village_id", label=_("行政村代码"))
+    group = django_filters.CharFilter(label=_("村民小组"))
+    status = django_filters.MultipleChoiceFilter(choices=HouseholdStatus.choices, label=_("状态"))
+    attribute = django_filters.ModelChoiceFilter(
+        queryset=HouseholdAttribute.objects.all(), label=_("贫困户属性")
+    )
+    cause = django_filters.ModelChoiceFilter(
+        queryset=PovertyCause.objects.all(), method="filter_cause", label=_("致贫原因")
+    )
+    main_cause = django_filters.ModelChoiceFilter(
+        queryset=PovertyCause.objects.all(), label=_("主要致贫原因")
+    )
+    monitoring_category = django_filters.MultipleChoiceFilter(
+        choices=MonitoringCategory.choices, label=_("监测类型")
+    )
+    planned_exit_year = django_filters.NumberFilter(label=_("计划脱贫年度"))
+    first_identified_year = django_filters.NumberFilter(label=_("识别年度"))
+    exit_year = django_filters.NumberFilter(label=_("脱贫年度"))
+    q = django_filters.CharFilter(method="filter_q", label=_("姓名或证件号码"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("id", "id"),
+            ("number", "number"),
+            ("head_name", "head_name"),
+            ("size", "size"),
+            ("planned_exit_year", "planned_exit_year"),
+            ("updated_at", "updated_at"),
+        ),
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = Household
+        fields = []
+
+    def filter_cause(self, qs, name, value):
+        """Main or other cause of poverty."""
+        if not value:
+            return qs
+        other = Household.other_causes.through.objects.filter(
+            household_id=OuterRef("pk"), povertycause_id=value.pk
+        )
+        return qs.filter(Q(main_cause=value) | Exists(other))
+
+    def filter_q(self, qs, name, value):
+        return search_households(qs, value)
+
+
+class MemberFilterSet(django_filters.FilterSet):
+    area = AreaPrefixFilter(area_field="household__village_id")
+    household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
+    live = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("在册"))
+    relation = django_filters.ChoiceFilter(choices=Relation.choices, label=_("与户主关系"))
+    dibao = django_filters.BooleanFilter(label=_("享受低保"))
+    tekun = django_filters.BooleanFilter(label=_("特困供养"))
+    q = django_filters.CharFilter(method="filter_q", label=_("姓名或证件号码"))
+
+    class Meta:
+        model = Member
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        text = idnumbers.normalize(value)
+        if _ID_LIKE.match(text):
+            return qs.filter(id_number__startswith=text)
+        return qs.filter(name__startswith=text)
+
+
+class IncomeFilterSet(django_filters.FilterSet):
+    area = AreaPrefixFilter(area_field="household__village_id")
+    household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
+    year = django_filters.NumberFilter(label=_("年度"))
+
+    class Meta:
+        model = Income
+        fields = []
+
+
+class AreaFilterSet(django_filters.FilterSet):
+    within = AreaPrefixFilter(area_field="code", label=_("所属地区代码"))
+    level = django_filters.ChoiceFilter(choices=AreaLevel.choices, label=_("级别"))
+    parent = django_filters.CharFilter(field_name="parent_id", label=_("上级区划代码"))
+
+    class Meta:
+        model = Area
+        fields = []

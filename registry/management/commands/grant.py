@@ -1,0 +1,31 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from registry.choices import Role
+from registry.services import post_grant
+
+
+class Command(BaseCommand):
+    help = "Give USERNAME the post ROLE in AREA_CODE, creating the user if needed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("role", choices=Role.values)
+        parser.add_argument("area_code")
+        parser.add_argument("--password", help="set (or reset) the user's password")
+
+    def handle(self, *args, username, role, area_code, password, **options):
+        try:
+            post = post_grant(username=username, role=role, area_code=area_code, password=password)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(
+            _("%(user)s 现任 %(area)s（%(code)s）%(role)s。")
+            % {
+                "user": username,
+                "area": post.area.name,
+                "code": post.area_id,
+                "role": post.get_role_display(),
+            }
+        )

@@ -1,0 +1,671 @@
+"""The registry: areas, households (户), members (人), annual incomes, poverty lines, posts."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import idnumbers
+from .choices import (
+    ETHNICITY_CHOICES,
+    AreaLevel,
+    ChangeAction,
+    Education,
+    HouseholdStatus,
+    HousingSafety,
+    IdentificationStandard,
+    IdType,
+    LabourSkill,
+    LineBasis,
+    MemberJoinReason,
+    MemberLeaveReason,
+    MigrantWork,
+    MonitoringCategory,
+    Relation,
+    RelocationMode,
+    RemovalReason,
+    ResettlementMode,
+    Role,
+    SchoolStatus,
+    Sex,
+)
+from .scope import ScopedQuerySet, level_of
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+YEAR = [MinValueValidator(1980), MaxValueValidator(2100)]
+CENT = Decimal("0.01")
+
+code_validator = RegexValidator(r"^\d{12}$", _("区划代码应为 12 位数字。"))
+phone_validator = RegexValidator(r"^[\d\-+ ]{7,20}$", _("请填写有效的电话号码。"))
+bank_account_validator = RegexValidator(r"^\d{8,30}$", _("银行账号应为 8 至 30 位数字。"))
+
+
+class Versioned(models.Model):
+    """Optimistic locking: an edit names the version it started from (see services)."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- areas ----------------------------------------------------------------------------------
+
+
+class AreaQuerySet(ScopedQuerySet):
+    area_field = "code"
+
+
+class Area(models.Model):
+    """行政区划: an area with its 12-digit statistical code (统计用区划代码).
+
+    The code is the primary key so that every foreign key to an area already holds the code,
+    and "inside this area" is a prefix test on that column, with no join.
+    """
+
+    code = models.CharField(
+        _("区划代码"), max_length=12, primary_key=True, validators=[code_validator]
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=10, choices=AreaLevel.choices, editable=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区划"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    rural_population = models.PositiveIntegerField(
+        _("户籍农业人口"), null=True, blank=True, help_text=_("用于计算贫困发生率。")
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.level = level_of(self.code)
+        super().save(*args, **kwargs)
+
+
+# --- reference lists that counties edit --------------------------------------------------------
+
+
+class Term(models.Model):
+    code = models.SlugField(_("代码"), max_length=30, primary_key=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PovertyCause(Term):
+    """致贫原因: 因病, 因残, 因学 ... (counties add 因婚, 因丧)."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("致贫原因")
+        verbose_name_plural = _("致贫原因")
+
+
+class HouseholdAttribute(Term):
+    """贫困户属性: 一般贫困户, 低保贫困户, 特困供养贫困户 (formerly 五保贫困户)."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("贫困户属性")
+        verbose_name_plural = _("贫困户属性")
+
+
+class PovertyLine(models.Model):
+    """扶贫标准: the line for one year, per person per year, with its basis and the 防返贫 threshold."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True, validators=YEAR)
+    amount = models.DecimalField(_("标准（元/人·年）"), validators=NON_NEGATIVE, **MONEY)
+    basis = models.CharField(_("依据"), max_length=12, choices=LineBasis.choices)
+    monitoring_threshold = models.DecimalField(
+        _("防返贫监测标准（元/人·年）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("扶贫标准")
+        verbose_name_plural = _("扶贫标准")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+
+# --- households -----------------------------------------------------------------------------
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    area_field = "village_id"
+
+
+class Household(Versioned):
+    """户: the people who live together and share expenses, as the 建档立卡 file records them."""
+
+    number = models.CharField(_("户编号"), max_length=32, unique=True)
+    village = models.ForeignKey(
+        Area,
+        verbose_name=_("行政村"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": AreaLevel.VILLAGE},
+        db_index=False,  # covered by the (village, id) and (village, status) indexes below
+    )
+    group = models.CharField(_("村民小组"), max_length=30, blank=True)
+    # Kept by services from the live members, for lists and search without a join.
+    head_name = models.CharField(_("户主姓名"), max_length=50, editable=False)
+    size = models.PositiveSmallIntegerField(_("家庭人口数"), default=0, editable=False)
+
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
+    bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
+    bank_account = models.CharField(
+        _("银行账号"), max_length=30, blank=True, validators=[bank_account_validator]
+    )
+
+    standard = models.CharField(
+        _("识别标准"),
+        max_length=12,
+        choices=IdentificationStandard.choices,
+        default=IdentificationStandard.NATIONAL,
+    )
+    attribute = models.ForeignKey(
+        HouseholdAttribute,
+        verbose_name=_("贫困户属性"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    main_cause = models.ForeignKey(
+        PovertyCause,
+        verbose_name=_("主要致贫原因"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    other_causes = models.ManyToManyField(
+        PovertyCause, verbose_name=_("其他致贫原因"), blank=True, related_name="+"
+    )
+    first_identified_year = models.PositiveSmallIntegerField(
+        _("识别年度"), null=True, blank=True, validators=YEAR
+    )
+    planned_exit_year = models.PositiveSmallIntegerField(
+        _("计划脱贫年度"), null=True, blank=True, validators=YEAR
+    )
+    exit_year = models.PositiveSmallIntegerField(
+        _("脱贫年度"), null=True, blank=True, validators=YEAR
+    )
+    return_year = models.PositiveSmallIntegerField(
+        _("返贫年度"), null=True, blank=True, validators=YEAR
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.APPLICANT
+    )
+    removal_reason = models.CharField(
+        _("清退/减少原因"), max_length=16, choices=RemovalReason.choices, blank=True
+    )
+    removal_note = models.CharField(_("清退/减少说明"), max_length=200, blank=True)
+    monitoring_category = models.CharField(
+        _("监测类型"),
+        max_length=10,
+        choices=MonitoringCategory.choices,
+        default=MonitoringCategory.NONE,
+    )
+
+    military_family = models.BooleanField(_("军烈属"), default=False)
+    only_child = models.BooleanField(_("独生子女户"), default=False)
+    two_daughters = models.BooleanField(_("双女户"), default=False)
+    relocated = models.BooleanField(_("易地扶贫搬迁户"), default=False)
+    relocation_mode = models.CharField(
+        _("搬迁方式"), max_length=16, choices=RelocationMode.choices, blank=True
+    )
+    resettlement_mode = models.CharField(
+        _("安置方式"), max_length=16, choices=ResettlementMode.choices, blank=True
+    )
+
+    # 二看: production and living conditions.
+    cultivated_land_area = models.DecimalField(
+        _("耕地面积（亩）"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    forest_land_area = models.DecimalField(
+        _("林地面积（亩）"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    housing_area = models.DecimalField(
+        _("住房面积（㎡）"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    housing_safety = models.CharField(
+        _("住房安全"), max_length=10, choices=HousingSafety.choices, blank=True
+    )
+    safe_drinking_water = models.BooleanField(_("饮水安全"), null=True, blank=True)
+    electricity = models.BooleanField(_("通生活用电"), null=True, blank=True)
+    broadcast_tv = models.BooleanField(_("通广播电视"), null=True, blank=True)
+    sanitary_toilet = models.BooleanField(_("卫生厕所"), null=True, blank=True)
+    road_distance_km = models.DecimalField(
+        _("距村主干路（公里）"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("贫困户")
+        verbose_name_plural = _("贫困户")
+        ordering = ["id"]
+        indexes = [
+            # Area filters are prefix tests; the pattern opclass keeps them index scans under any
+            # collation, and the second column serves paging by id and counting by status.
+            models.Index(
+                fields=["village", "id"],
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+                name="household_village_id_idx",
+            ),
+            models.Index(
+                fields=["village", "status"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                name="household_village_status_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=HouseholdStatus.REMOVED) | ~Q(removal_reason=""),
+                name="household_removed_has_reason",
+                violation_error_message=_("清退或减少的户必须填写原因。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.head_name}"
+
+    def clean(self):
+        errors = {}
+        if self.village_id and level_of(self.village_id) != AreaLevel.VILLAGE:
+            errors["village"] = gettext("请选择行政村一级的区划。")
+        if self.status == HouseholdStatus.REMOVED and not self.removal_reason:
+            errors["removal_reason"] = gettext("清退或减少的户必须填写原因。")
+        if self.status != HouseholdStatus.REMOVED and self.removal_reason:
+            errors["removal_reason"] = gettext("只有已清退/减少的户才填写原因。")
+        if self.status == HouseholdStatus.EXITED and not self.exit_year:
+            errors["exit_year"] = gettext("已脱贫的户必须填写脱贫年度。")
+        if (
+            self.first_identified_year
+            and self.planned_exit_year
+            and self.planned_exit_year < self.first_identified_year
+        ):
+            errors["planned_exit_year"] = gettext("计划脱贫年度不能早于识别年度。")
+        if (
+            self.exit_year
+            and self.first_identified_year
+            and self.exit_year < self.first_identified_year
+        ):
+            errors["exit_year"] = gettext("脱贫年度不能早于识别年度。")
+        if self.return_year and (not self.exit_year or self.return_year < self.exit_year):
+            errors["return_year"] = gettext("返贫年度必须晚于或等于脱贫年度。")
+        if not self.relocated and (self.relocation_mode or self.resettlement_mode):
+            errors["relocated"] = gettext("填写了搬迁或安置方式的户应标记为易地扶贫搬迁户。")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+class MemberQuerySet(ScopedQuerySet):
+    area_field = "household__village_id"
+
+    def live(self):
+        return self.filter(left_on__isnull=True)
+
+
+class Member(Versioned):
+    """家庭成员: one person in a household. A member who leaves keeps the row, with the reason."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    id_type = models.CharField(
+        _("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
+    id_number = models.CharField(_("证件号码"), max_length=30, db_index=True)
+    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    relation = models.CharField(_("与户主关系"), max_length=24, choices=Relation.choices)
+    ethnicity = models.CharField(
+        _("民族"), max_length=10, choices=ETHNICITY_CHOICES, default="汉族"
+    )
+    education = models.CharField(
+        _("文化程度"), max_length=12, choices=Education.choices, blank=True
+    )
+    school_status = models.CharField(
+        _("在校生状况"),
+        max_length=20,
+        choices=SchoolStatus.choices,
+        default=SchoolStatus.NOT_IN_SCHOOL,
+    )
+    chronic_illness = models.BooleanField(_("长期慢性病"), default=False)
+    serious_illness = models.BooleanField(_("患有大病"), default=False)
+    disabled = models.BooleanField(_("残疾"), default=False)
+    disability_certificate = models.CharField(_("残疾证号"), max_length=30, blank=True)
+    labour_skill = models.CharField(
+        _("劳动技能"), max_length=10, choices=LabourSkill.choices, blank=True
+    )
+    migrant_work = models.CharField(
+        _("务工状况"), max_length=16, choices=MigrantWork.choices, default=MigrantWork.NONE
+    )
+    migrant_months = models.PositiveSmallIntegerField(
+        _("务工时间（月）"), default=0, validators=[MaxValueValidator(12)]
+    )
+    medical_insurance = models.BooleanField(_("城乡居民基本医疗保险"), default=False)
+    critical_illness_insurance = models.BooleanField(_("大病保险"), default=False)
+    pension_insurance = models.BooleanField(_("城乡居民基本养老保险"), default=False)
+    dibao = models.BooleanField(_("享受低保"), default=False)
+    tekun = models.BooleanField(_("特困供养"), default=False)
+
+    joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
+    join_reason = models.CharField(
+        _("加入原因"),
+        max_length=12,
+        choices=MemberJoinReason.choices,
+        default=MemberJoinReason.ORIGINAL,
+    )
+    left_on = models.DateField(_("减员日期"), null=True, blank=True)
+    leave_reason = models.CharField(
+        _("减员原因"), max_length=12, choices=MemberLeaveReason.choices, blank=True
+    )
+    leave_note = models.CharField(_("减员说明"), max_length=200, blank=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        ordering = ["household_id", "id"]
+        constraints = [
+            # One person, one live record: enforced by the database, not only by forms.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(left_on__isnull=True),
+                name="member_one_live_record_per_person",
+                violation_error_message=_("该证件号码已在其他户中登记，一人只能有一条在册记录。"),
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(left_on__isnull=True, relation="head"),
+                name="member_one_head_per_household",
+                violation_error_message=_("一户只能有一位户主。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | ~Q(leave_reason=""),
+                name="member_left_has_reason",
+                violation_error_message=_("减员必须填写原因。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(migrant_months__lte=12), name="member_migrant_months_at_most_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_live(self) -> bool:
+        return self.left_on is None
+
+    @property
+    def health_labels(self) -> list[str]:
+        labels = [
+            str(field.verbose_name)
+            for field in (
+                self._meta.get_field("chronic_illness"),
+                self._meta.get_field("serious_illness"),
+                self._meta.get_field("disabled"),
+            )
+            if getattr(self, field.name)
+        ]
+        return labels or [gettext("健康")]
+
+    def clean(self):
+        """Check the ID number and fill in, or check, the sex and birth date it encodes."""
+        errors = {}
+        if self.id_type in (IdType.RESIDENT_ID, IdType.HOUSEHOLD_REGISTER):
+            try:
+                parsed = idnumbers.parse(self.id_number)
+            except ValidationError as error:
+                errors["id_number"] = error.messages
+            else:
+                self.id_number = parsed.number
+                if not self.sex:
+                    self.sex = parsed.sex
+                elif self.sex != parsed.sex:
+                    errors["sex"] = gettext("性别与证件号码不符：号码显示为%(sex)s。") % {
+                        "sex": Sex(parsed.sex).label
+                    }
+                if not self.birth_date:
+                    self.birth_date = parsed.birth_date
+                elif self.birth_date != parsed.birth_date:
+                    errors["birth_date"] = gettext(
+                        "出生日期与证件号码不符：号码显示为 %(date)s。"
+                    ) % {"date": parsed.birth_date.isoformat()}
+        else:
+            self.id_number = idnumbers.normalize(self.id_number)
+        if self.migrant_work == MigrantWork.NONE and self.migrant_months:
+            errors["migrant_months"] = gettext("未外出务工的成员务工时间应为 0。")
+        if self.disability_certificate and not self.disabled:
+            errors["disabled"] = gettext("填写了残疾证号的成员应标记为残疾。")
+        if self.left_on and not self.leave_reason:
+            errors["leave_reason"] = gettext("减员必须填写原因。")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- incomes and the line -----------------------------------------------------------------------
+
+
+class IncomeQuerySet(ScopedQuerySet):
+    area_field = "household__village_id"
+
+
+class Income(Versioned):
+    """收入: a household's income for one year (DOMAIN.md §2).
+
+    人均纯收入 = (工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出) ÷ 家庭人口数.
+    The household size is stored with the year, because families change after the count.
+    """
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="incomes"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
+    wage_income = models.DecimalField(_("工资性收入"), default=0, validators=NON_NEGATIVE, **MONEY)
+    production_income = models.DecimalField(
+        _("生产经营性收入"), default=0, validators=NON_NEGATIVE, **MONEY
+    )
+    property_income = models.DecimalField(
+        _("财产性收入"), default=0, validators=NON_NEGATIVE, **MONEY
+    )
+    transfer_income = models.DecimalField(
+        _("转移性收入"), default=0, validators=NON_NEGATIVE, **MONEY
+    )
+    production_cost = models.DecimalField(
+        _("生产经营性支出"), default=0, validators=NON_NEGATIVE, **MONEY
+    )
+    household_size = models.PositiveSmallIntegerField(
+        _("家庭人口数"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+
+    objects = IncomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("年度收入")
+        verbose_name_plural = _("年度收入")
+        ordering = ["household_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                name="income_one_per_household_year",
+                violation_error_message=_("该户该年度的收入已登记，请修改原记录。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(wage_income__gte=0)
+                & Q(production_income__gte=0)
+                & Q(property_income__gte=0)
+                & Q(transfer_income__gte=0)
+                & Q(production_cost__gte=0),
+                name="income_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(household_size__gte=1), name="income_household_size_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}"
+
+    @property
+    def net_income(self) -> Decimal:
+        return net_income(
+            wage=self.wage_income,
+            production=self.production_income,
+            property_=self.property_income,
+            transfer=self.transfer_income,
+            cost=self.production_cost,
+        )
+
+    @property
+    def per_capita_net_income(self) -> Decimal | None:
+        return per_capita(self.net_income, self.household_size)
+
+
+def net_income(*, wage, production, property_, transfer, cost) -> Decimal:
+    return (
+        Decimal(wage) + Decimal(production) + Decimal(property_) + Decimal(transfer) - Decimal(cost)
+    )
+
+
+def per_capita(net: Decimal, size: int | None) -> Decimal | None:
+    if not size:
+        return None
+    return (Decimal(net) / size).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- posts and history ----------------------------------------------------------------------
+
+
+class PostQuerySet(ScopedQuerySet):
+    area_field = "area_id"
+
+
+class Post(models.Model):
+    """岗位: a user's role in an area. A user's posts decide everything the user may see and do."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="posts",
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="posts"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "area"], name="post_unique_user_role_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.area}"
+
+
+class ChangeRecordQuerySet(ScopedQuerySet):
+    area_field = "village_code"
+
+
+class ChangeRecord(models.Model):
+    """变更记录: who changed what, when, on a household, a member or an income.
+
+    Plain ids rather than foreign keys, so that the history outlives what it describes.
+    """
+
+    model = models.CharField(_("对象"), max_length=20)
+    object_id = models.BigIntegerField(_("对象编号"))
+    household_id = models.BigIntegerField(_("户"), db_index=True)
+    village_code = models.CharField(_("行政村代码"), max_length=12)
+    action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
+    changes = models.JSONField(_("变更内容"), default=dict)
+    version = models.PositiveIntegerField(_("版本"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    batch = models.CharField(_("批次"), max_length=36, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    objects = ChangeRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id"], name="changerecord_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.object_id} {self.action} v{self.version}"
