@@ -55,7 +55,7 @@ def search_households(qs, value: str):
 
 
 class HouseholdFilterSet(django_filters.FilterSet):
-    area = AreaPrefixFilter(area_field="village_id")
+    area = AreaPrefixFilter(area_field="village__code")
     village = django_filters.CharFilter(field_name="village_id", label=_("行政村代码"))
     group = django_filters.CharFilter(label=_("村民小组"))
     status = django_filters.MultipleChoiceFilter(choices=HouseholdStatus.choices, label=_("状态"))
@@ -105,7 +105,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    area = AreaPrefixFilter(area_field="household__village_id")
+    area = AreaPrefixFilter(area_field="household__village__code")
     household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
     live = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("在册"))
     relation = django_filters.ChoiceFilter(choices=Relation.choices, label=_("与户主关系"))
@@ -125,7 +125,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
 
 class IncomeFilterSet(django_filters.FilterSet):
-    area = AreaPrefixFilter(area_field="household__village_id")
+    area = AreaPrefixFilter(area_field="household__village__code")
     household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
     year = django_filters.NumberFilter(label=_("年度"))
 

@@ -161,7 +161,7 @@ class PovertyLine(models.Model):
 
 
 class HouseholdQuerySet(ScopedQuerySet):
-    area_field = "village_id"
+    area_field = "village__code"
 
 
 class Household(Versioned):
@@ -355,7 +355,7 @@ class Household(Versioned):
 
 
 class MemberQuerySet(ScopedQuerySet):
-    area_field = "household__village_id"
+    area_field = "household__village__code"
 
     def live(self):
         return self.filter(left_on__isnull=True)
@@ -507,7 +507,7 @@ class Member(Versioned):
 
 
 class IncomeQuerySet(ScopedQuerySet):
-    area_field = "household__village_id"
+    area_field = "household__village__code"
 
 
 class Income(Versioned):
@@ -597,7 +597,7 @@ def per_capita(net: Decimal, size: int | None) -> Decimal | None:
 
 
 class PostQuerySet(ScopedQuerySet):
-    area_field = "area_id"
+    area_field = "area__code"
 
 
 class Post(models.Model):

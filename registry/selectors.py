@@ -43,6 +43,6 @@ def status_counts(*, area_prefix: str | None = None, user=None) -> dict[str, int
     """Households by status inside an area, counted in SQL (one GROUP BY)."""
     qs = Household.objects.all() if user is None else Household.objects.visible_to(user)
     if area_prefix:
-        qs = qs.filter(prefix_q([area_prefix], "village_id"))
+        qs = qs.filter(prefix_q([area_prefix], "village__code"))
     rows = qs.order_by().values("status").annotate(n=Count("*"))
     return {row["status"]: row["n"] for row in rows}

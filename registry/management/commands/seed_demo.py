@@ -41,7 +41,8 @@ class Command(BaseCommand):
                 progress=lambda n: self.stdout.write(f"  {n} / {opts['households']}", ending="\r"),
             )
             self.stdout.write(
-                "\n" + _("已生成 %(n)d 户演示数据，用时 %(s).1f 秒。")
+                "\n"
+                + _("已生成 %(n)d 户演示数据，用时 %(s).1f 秒。")
                 % {"n": opts["households"], "s": time.perf_counter() - started}
             )
         self._users()

@@ -1,0 +1,110 @@
+"""Personas and areas shared by every test.
+
+Areas: county 620623 with township 620623100 (villages A 620623100200 and B 620623100201) and
+township 620623101 (village C 620623101200); another county 620622 (village D 620622100200).
+"""
+
+import pytest
+from django.conf import settings
+
+from registry.choices import Role
+from registry.services import areas_load, post_grant
+
+from .factories import make_household
+
+if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+    pytest.exit("The suite runs on PostgreSQL: set DATABASE_URL (make test does).", returncode=2)
+
+AREA_ROWS = [
+    ("62", "甘肃省"),
+    ("6206", "武威市"),
+    ("620623", "天祝藏族自治县"),
+    ("620623100", "华藏寺镇"),
+    ("620623100200", "岔口驿村"),
+    ("620623100201", "南泥沟村"),
+    ("620623101", "打柴沟镇"),
+    ("620623101200", "金强驿村"),
+    ("620622", "古浪县"),
+    ("620622100", "古浪镇"),
+    ("620622100200", "城关村"),
+]
+VILLAGE_A, VILLAGE_B, VILLAGE_C, VILLAGE_D = (
+    "620623100200",
+    "620623100201",
+    "620623101200",
+    "620622100200",
+)
+
+
+@pytest.fixture
+def areas(db):
+    areas_load({"code": code, "name": name} for code, name in AREA_ROWS)
+
+
+def _persona(username, role, area_code):
+    return post_grant(username=username, role=role, area_code=area_code, password="pw-12345").user
+
+
+@pytest.fixture
+def cadre_a(areas):
+    return _persona("cadre_a", Role.VILLAGE_CADRE, VILLAGE_A)
+
+
+@pytest.fixture
+def cadre_b(areas):
+    return _persona("cadre_b", Role.VILLAGE_CADRE, VILLAGE_B)
+
+
+@pytest.fixture
+def township_office(areas):
+    return _persona("township", Role.TOWNSHIP_OFFICE, "620623100")
+
+
+@pytest.fixture
+def county_office(areas):
+    return _persona("county", Role.COUNTY_OFFICE, "620623")
+
+
+@pytest.fixture
+def other_county_office(areas):
+    return _persona("other_county", Role.COUNTY_OFFICE, "620622")
+
+
+@pytest.fixture
+def superuser(areas, django_user_model):
+    return django_user_model.objects.create_superuser("root", password="pw-12345")
+
+
+@pytest.fixture
+def households(areas, superuser):
+    """One household in each village, keyed by village letter."""
+    return {
+        letter: make_household(village=code, actor=superuser)
+        for letter, code in zip("ABCD", (VILLAGE_A, VILLAGE_B, VILLAGE_C, VILLAGE_D), strict=True)
+    }
+
+
+@pytest.fixture
+def api(client):
+    """A JSON client: api(user).get(...), .post(url, data), .patch(url, data)."""
+
+    class Api:
+        def __init__(self, user):
+            client.force_login(user)
+
+        def get(self, url, **params):
+            return client.get(url, params)
+
+        def post(self, url, data=None):
+            return client.post(url, data or {}, content_type="application/json")
+
+        def patch(self, url, data):
+            return client.patch(url, data, content_type="application/json")
+
+        def put(self, url, data):
+            return client.put(url, data, content_type="application/json")
+
+        def delete(self, url):
+            return client.delete(url)
+
+    return Api

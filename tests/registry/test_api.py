@@ -1,0 +1,255 @@
+import pytest
+
+from registry.choices import Relation
+from registry.models import ChangeRecord, Household, Member
+
+from ..conftest import VILLAGE_A
+
+
+def test_token_auth_returns_a_token_that_authenticates(client, cadre_a, households):
+    response = client.post("/api/auth/token/", {"username": "cadre_a", "password": "pw-12345"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    listed = client.get("/api/households/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert listed.status_code == 200 and listed.json()["count"] == 1
+    refused = client.post("/api/auth/token/", {"username": "cadre_a", "password": "wrong"})
+    assert refused.status_code == 400
+
+
+def test_schema_and_docs_are_served(client, cadre_a):
+    client.force_login(cadre_a)
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/households/" in schema.content
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_register_a_household_with_members(api, areas, cadre_a):
+    response = api(cadre_a).post(
+        "/api/households/",
+        {
+            "number": "6206231002000001",
+            "village": VILLAGE_A,
+            "main_cause": "illness",
+            "other_causes": ["lack_skills"],
+            "members": [
+                {
+                    "name": "张三",
+                    "id_number": "11010519491231002x",
+                    "relation": "head",
+                    "sex": "female",
+                },
+                {"name": "李四", "id_number": "440524188001010014", "relation": "spouse"},
+            ],
+        },
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["head_name"] == "张三" and body["size"] == 2 and body["version"] == 1
+    assert body["members"][0]["id_number"] == "11010519491231002X"
+    assert body["members"][1]["birth_date"] == "1880-01-01"
+    assert body["other_causes"] == ["lack_skills"]
+
+
+def test_validation_errors_come_back_per_field_in_chinese(api, areas, cadre_a):
+    response = api(cadre_a).post(
+        "/api/households/",
+        {
+            "village": VILLAGE_A,
+            "phone": "abc",
+            "members": [
+                {"name": "张三", "id_number": "110105194912310021", "relation": "head"},
+                {"id_number": "440524188001010014", "relation": "spouse"},
+            ],
+        },
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert "number" in errors
+    assert "members.1.name" in errors
+    assert "电话" in errors["phone"][0]
+    # Service-level checks run once the request is well-formed.
+    response = api(cadre_a).post(
+        "/api/households/",
+        {
+            "number": "N2",
+            "village": VILLAGE_A,
+            "members": [{"name": "张三", "id_number": "110105194912310021", "relation": "head"}],
+        },
+    )
+    assert response.json() == {
+        "members.0.id_number": ["证件号码校验位错误：最后一位应为 X，请核对号码。"]
+    }
+
+
+def test_a_stale_update_gets_409_with_the_newer_data(api, households, cadre_a):
+    household = households["A"]
+    url = f"/api/households/{household.pk}/"
+    first = api(cadre_a).patch(url, {"phone": "13900000001", "version": 1})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = api(cadre_a).patch(url, {"phone": "13900000002", "version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["current"]["phone"] == "13900000001"
+    household.refresh_from_db()
+    assert household.phone == "13900000001"
+
+
+def test_an_update_without_a_version_is_refused(api, households, cadre_a):
+    response = api(cadre_a).patch(
+        f"/api/households/{households['A'].pk}/", {"phone": "13900000001"}
+    )
+    assert response.status_code == 400 and "version" in response.json()
+
+
+def test_member_leave_change_head_and_no_delete(api, households, cadre_a):
+    household = households["A"]
+    head = household.members.get(relation=Relation.HEAD)
+    spouse = household.members.get(relation=Relation.SPOUSE)
+    client = api(cadre_a)
+    assert client.delete(f"/api/members/{spouse.pk}/").status_code == 405
+    response = client.post(f"/api/members/{head.pk}/leave/", {"reason": "death"})
+    assert response.status_code == 400 and "relation" in response.json()
+    response = client.post(
+        f"/api/households/{household.pk}/change-head/",
+        {"new_head": spouse.pk, "previous_head_relation": "spouse"},
+    )
+    assert response.status_code == 200 and response.json()["head_name"] == "李秀英"
+    response = client.post(f"/api/members/{head.pk}/leave/", {"reason": "death", "note": "病故"})
+    assert response.status_code == 200 and response.json()["leave_reason"] == "death"
+    assert Member.objects.filter(pk=head.pk).exists()
+    listed = client.get(f"/api/households/{household.pk}/").json()
+    assert [m["name"] for m in listed["members"]] == ["李秀英", "张玉兰"]
+
+
+def test_member_create_and_update_through_the_api(api, households, cadre_a):
+    household = households["A"]
+    client = api(cadre_a)
+    response = client.post(
+        "/api/members/",
+        {
+            "household": household.pk,
+            "name": "张小宝",
+            "id_number": "440524188001010014",
+            "relation": "son",
+            "join_reason": "newborn",
+        },
+    )
+    assert response.status_code == 201, response.json()
+    member = response.json()
+    response = client.patch(f"/api/members/{member['id']}/", {"education": "primary", "version": 1})
+    assert response.status_code == 200 and response.json()["version"] == 2
+    response = client.patch(
+        f"/api/members/{member['id']}/", {"household": households["A"].pk + 999, "version": 2}
+    )
+    assert response.status_code == 400
+
+
+def test_incomes_show_the_per_capita_figure_against_the_line(
+    api, households, cadre_a, county_office
+):
+    household = households["A"]
+    response = api(cadre_a).post(
+        "/api/incomes/",
+        {
+            "household": household.pk,
+            "year": 2016,
+            "wage_income": "6000",
+            "transfer_income": "1500.50",
+            "production_cost": "300",
+        },
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["net_income"] == "7200.50"
+    assert body["per_capita_net_income"] == "2400.17"
+    assert body["poverty_line"] == "2952.00" and body["below_line"] is True
+    url = f"/api/incomes/{body['id']}/"
+    response = api(cadre_a).patch(url, {"wage_income": "9000", "version": 1})
+    assert response.status_code == 200 and response.json()["below_line"] is False
+    assert api(county_office).get("/api/incomes/", year=2016).json()["count"] == 1
+    assert api(cadre_a).delete(url).status_code == 405
+
+
+def test_only_applicants_may_be_deleted_and_the_record_stays_in_history(api, households, cadre_a):
+    client = api(cadre_a)
+    registered = households["A"]
+    assert client.delete(f"/api/households/{registered.pk}/").status_code == 400
+    from ..factories import make_household
+
+    applicant = make_household(
+        village=VILLAGE_A, actor=cadre_a, status="applicant", first_identified_year=None
+    )
+    assert client.delete(f"/api/households/{applicant.pk}/").status_code == 204
+    assert not Household.objects.filter(pk=applicant.pk).exists()
+    assert ChangeRecord.objects.filter(household_id=applicant.pk, action="delete").count() == 4
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"area": "620623"}, 3),
+        ({"area": "620623100"}, 2),
+        ({"area": "620623100000"}, 2),
+        ({"area": "6206"}, 3),
+        ({"area": "620622"}, 0),
+        ({"village": VILLAGE_A}, 1),
+        ({"status": "registered"}, 3),
+        ({"status": "exited"}, 0),
+        ({"q": "张建"}, 3),
+        ({"q": "李秀英"}, 3),
+        ({"q": "王"}, 0),
+        ({"monitoring_category": "none"}, 3),
+        ({"cause": "illness"}, 1),
+        ({"attribute": "general"}, 0),
+    ],
+)
+def test_household_filters(api, households, county_office, superuser, params, expected):
+    from registry import services
+    from registry.models import PovertyCause
+
+    services.household_update(
+        actor=superuser,
+        household=households["A"],
+        version=1,
+        data={"main_cause": PovertyCause.objects.get(code="illness")},
+    )
+    response = api(county_office).get("/api/households/", **params)
+    assert response.status_code == 200
+    assert response.json()["count"] == expected
+
+
+def test_search_by_id_number_prefix(api, households, county_office):
+    number = households["B"].members.get(relation=Relation.SPOUSE).id_number
+    results = api(county_office).get("/api/households/", q=number.lower()).json()["results"]
+    assert [r["id"] for r in results] == [households["B"].pk]
+
+
+def test_list_queries_do_not_grow_with_the_page(
+    api, households, county_office, superuser, django_assert_max_num_queries
+):
+    from ..factories import make_household
+
+    for _ in range(10):
+        make_household(village=VILLAGE_A, actor=superuser)
+    client = api(county_office)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/households/")
+    assert response.json()["count"] == 13
+
+
+def test_areas_and_lines(api, areas, cadre_a, superuser):
+    areas_listed = api(cadre_a).get("/api/areas/").json()["results"]
+    assert [a["code"] for a in areas_listed] == [VILLAGE_A]
+    lines = api(cadre_a).get("/api/poverty-lines/", year=2016).json()["results"]
+    assert lines[0]["amount"] == "2952.00"
+    assert (
+        api(cadre_a)
+        .post("/api/poverty-lines/", {"year": 2030, "amount": "5000", "basis": "national"})
+        .status_code
+        == 403
+    )
+    assert (
+        api(superuser)
+        .post("/api/poverty-lines/", {"year": 2030, "amount": "5000", "basis": "national"})
+        .status_code
+        == 201
+    )

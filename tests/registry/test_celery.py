@@ -1,0 +1,17 @@
+"""A real Celery worker, on the Redis broker, runs a registry task against PostgreSQL."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from config.celery import app
+from registry.tasks import count_households_by_status
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_counts_households_through_redis(households):
+    assert not app.conf.task_always_eager, "set REDIS_URL: this test needs a real broker"
+    assert app.conf.broker_url.startswith("redis://")
+    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+        result = count_households_by_status.delay("620623")
+        assert result.get(timeout=30) == {"registered": 3}
