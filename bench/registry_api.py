@@ -224,21 +224,36 @@ def api_count(response) -> int:
 
 
 def explain(run, param) -> None:
-    """Re-run one request, then EXPLAIN ANALYZE its slowest queries (the time goes there)."""
+    """Re-run one call, then EXPLAIN ANALYZE its slowest queries (the time goes there)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
+    # Timed here rather than read from CaptureQueriesContext, which rounds to whole ms.
+    queries: list[tuple[float, str, object]] = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, sql, params))
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(timed):
         run(param)
-    queries = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)
-    total = sum(float(q["time"]) for q in queries) * 1000
-    print(f"  {len(queries)} queries, {total:.1f} ms in the database; slowest first:")
-    for q in queries:
-        print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:150]}")
-    for q in [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")][:3]:
-        print(f"\n  EXPLAIN (ANALYZE, BUFFERS) {q['sql']}\n")
+    wall = (time.perf_counter() - started) * 1000
+    in_db = sum(ms for ms, _sql, _params in queries)
+    print(
+        f"  this call: {wall:.1f} ms, of which {in_db:.1f} ms in {len(queries)} queries"
+        f" (the rest is Python: DRF, serializers, middleware); slowest first:"
+    )
+    queries.sort(key=lambda q: q[0], reverse=True)
+    for ms, sql, _params in queries:
+        print(f"    {ms:7.2f} ms  {' '.join(sql.split())[:140]}")
+    selects = [q for q in queries if q[1].lstrip().upper().startswith("SELECT")]
+    for ms, sql, params in selects[:3]:
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+            print(f"\n  {ms:.2f} ms: {connection.ops.compose_sql(sql, params)}\n")
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             for (line,) in cursor.fetchall():
                 print("    " + line)
 

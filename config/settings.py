@@ -146,6 +146,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MemberLeaveReasonEnum": "registry.choices.MemberLeaveReason",
+        "RemovalReasonEnum": "registry.choices.RemovalReason",
+        "MemberJoinReasonEnum": "registry.choices.MemberJoinReason",
+    },
 }
 
 # Celery: a real broker when REDIS_URL is set; otherwise tasks run in-process (demo only).

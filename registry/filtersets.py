@@ -62,9 +62,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
     attribute = django_filters.ModelChoiceFilter(
         queryset=HouseholdAttribute.objects.all(), label=_("贫困户属性")
     )
-    cause = django_filters.ModelChoiceFilter(
-        queryset=PovertyCause.objects.all(), method="filter_cause", label=_("致贫原因")
-    )
+    cause = django_filters.CharFilter(method="filter_cause", label=_("致贫原因（主要或其他）代码"))
     main_cause = django_filters.ModelChoiceFilter(
         queryset=PovertyCause.objects.all(), label=_("主要致贫原因")
     )
@@ -96,9 +94,9 @@ class HouseholdFilterSet(django_filters.FilterSet):
         if not value:
             return qs
         other = Household.other_causes.through.objects.filter(
-            household_id=OuterRef("pk"), povertycause_id=value.pk
+            household_id=OuterRef("pk"), povertycause_id=value
         )
-        return qs.filter(Q(main_cause=value) | Exists(other))
+        return qs.filter(Q(main_cause_id=value) | Exists(other))
 
     def filter_q(self, qs, name, value):
         return search_households(qs, value)
