@@ -139,7 +139,8 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "建档立卡管理系统 API",
-    "DESCRIPTION": "Poverty-household registry: areas, households, members, incomes, lines.",
+    "DESCRIPTION": "精准扶贫建档立卡：行政区划、贫困户、家庭成员、年度收入、扶贫标准。"
+    "按用户岗位的地区范围读写；修改须提供 version，过期修改返回 409。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,6 +4,7 @@ save goes through the services (validation, optimistic locking, history)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -188,7 +189,7 @@ class HouseholdAdmin(ScopedAdmin):
     list_select_related = ["village"]
     readonly_fields = ["head_name", "size", "version", "created_at", "updated_at"]
     autocomplete_fields = ["village"]
-    filter_horizontal = ["other_causes"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MemberInline, IncomeInline]
     actions = [_monitoring_action(category) for category in MonitoringCategory]
     show_full_result_count = False

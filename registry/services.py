@@ -48,7 +48,6 @@ CONSTRAINT_FIELDS = {
 }
 
 
-@transaction.atomic
 def _save(instance, **kwargs) -> None:
     """Save, turning a constraint that the database caught in a race into a field error."""
     try:

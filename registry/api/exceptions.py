@@ -5,8 +5,10 @@ whether DRF or a service found them; a stale edit is a 409 with the newer data.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -44,6 +46,9 @@ def exception_handler(exc, context):
         view = context.get("view")
         current = view.get_serializer(exc.current).data if view is not None else None
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):
+        # The same words whether the record does not exist or lies in another area.
+        exc = NotFound(_("记录不存在，或不在您负责的地区内。"))
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(_django_errors(exc))
     response = drf_exception_handler(exc, context)

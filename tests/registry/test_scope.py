@@ -36,7 +36,9 @@ def test_a_cadre_cannot_read_change_or_delete_another_villages_records(api, hous
     other = households["B"]
     member = other.members.get(relation=Relation.SPOUSE)
     client = api(cadre_a)
-    assert client.get(f"/api/households/{other.pk}/").status_code == 404
+    response = client.get(f"/api/households/{other.pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "记录不存在，或不在您负责的地区内。"}
     assert (
         client.patch(f"/api/households/{other.pk}/", {"phone": "1", "version": 1}).status_code
         == 404
