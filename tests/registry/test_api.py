@@ -253,3 +253,19 @@ def test_areas_and_lines(api, areas, cadre_a, superuser):
         .status_code
         == 201
     )
+
+
+def test_errors_speak_english_when_asked(client, areas, cadre_a):
+    client.force_login(cadre_a)
+    response = client.post(
+        "/api/households/",
+        {
+            "number": "N3",
+            "village": VILLAGE_A,
+            "members": [{"name": "张三", "id_number": "110105194912310021", "relation": "head"}],
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["members.0.id_number"][0].startswith("Wrong check character")
