@@ -203,7 +203,7 @@ def generate_family(rng, people: PeopleFactory, address: str, today: dt.date) ->
             head_age,
         )
     ]
-    if rng.random() < 0.8:
+    if rng.random() < 0.85:
         age = max(20, head_age + rng.randint(-5, 3))
         spouse = people.person(
             address=address,
@@ -214,14 +214,14 @@ def generate_family(rng, people: PeopleFactory, address: str, today: dt.date) ->
             today=today,
         )
         members.append(_member_fields(rng, spouse, Relation.SPOUSE, age))
-    for _child in range(rng.choices([0, 1, 2, 3], [15, 35, 35, 15])[0]):
+    for _child in range(rng.choices([0, 1, 2, 3, 4], [8, 22, 40, 22, 8])[0]):
         age = max(0, head_age - rng.randint(20, 32))
         male = rng.random() < 0.52
         child = people.person(
             address=address, surname=surname, age=age, male=male, tibetan=tibetan, today=today
         )
         members.append(_member_fields(rng, child, Relation.SON if male else Relation.DAUGHTER, age))
-    if head_age < 50 and rng.random() < 0.2:
+    if head_age < 55 and rng.random() < 0.4:
         age = head_age + rng.randint(22, 30)
         male = rng.random() < 0.4
         elder = people.person(

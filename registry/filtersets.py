@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import idnumbers
 from .choices import AreaLevel, HouseholdStatus, MonitoringCategory, Relation
 from .models import Area, Household, HouseholdAttribute, Income, Member, PovertyCause
-from .scope import LEVEL_DIGITS, significant_prefix
+from .scope import LEVEL_DIGITS, prefix_q, significant_prefix
 
 _ID_LIKE = re.compile(r"^[\dX]{4,18}$")
 
@@ -36,7 +36,7 @@ class AreaPrefixFilter(django_filters.CharFilter):
         prefix = area_prefix_or_none(value)
         if prefix is None:
             return qs.none()
-        return qs.filter(**{f"{self.area_field}__startswith": prefix})
+        return qs.filter(prefix_q([prefix], self.area_field))
 
 
 def search_households(qs, value: str):

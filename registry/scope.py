@@ -70,13 +70,17 @@ def area_prefixes(user, roles: Iterable[str] | None = None) -> list[str] | None:
 
 
 def prefix_q(prefixes: list[str] | None, field: str) -> Q:
+    """Rows whose area code lies inside any of the prefixes (None: everything)."""
     if prefixes is None:
         return Q()
     if not prefixes:
         return Q(pk__in=[])
     q = Q()
     for prefix in prefixes:
-        q |= Q(**{f"{field}__startswith": prefix})
+        # A whole village code is an equality: the (village, id) index then yields rows in id
+        # order and a page stops after 50, where a LIKE range would sort (bench: 20 ms -> 1 ms).
+        lookup = field if len(prefix) == LEVEL_DIGITS[AreaLevel.VILLAGE] else f"{field}__startswith"
+        q |= Q(**{lookup: prefix})
     return q
 
 

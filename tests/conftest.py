@@ -6,6 +6,7 @@ township 620623101 (village C 620623101200); another county 620622 (village D 62
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from registry.choices import Role
 from registry.services import areas_load, post_grant
@@ -34,6 +35,13 @@ VILLAGE_A, VILLAGE_B, VILLAGE_C, VILLAGE_D = (
     "620623101200",
     "620622100200",
 )
+
+
+@pytest.fixture(autouse=True)
+def chinese_first():
+    """Each test starts in the default language; a request in English must not leak into the next."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
