@@ -1,6 +1,6 @@
 """Benchmark: the household list API and the status count at province scale.
 
-Seeds ~1,000,000 members (250,000 households) over 2 counties x 20 townships x 20 villages in a
+Seeds ~1,000,000 members (250,000 households of ~4 people) over 2 counties x 20 townships x 20 villages in a
 dedicated PostgreSQL database, then prints p50/p95/max of
 
 * GET /api/households/?area=<village>    (county office user, 12-digit village code)
@@ -12,9 +12,6 @@ dedicated PostgreSQL database, then prints p50/p95/max of
 and EXPLAIN ANALYZE of the main queries of the slowest scenario. Goal: list p95 <= 100 ms.
 
     .venv/bin/python bench/registry_api.py [--households N] [--requests N] [--reseed]
-
-The generator averages 3.38 members a household: 250,000 households give ~845,000 members,
---households 296000 gives 1.0 million.
 
 The database (default postgres://postgres@127.0.0.1:5432/poverty_registry_bench, or
 BENCH_DATABASE_URL) is created when missing and seeded only when it holds fewer households than

@@ -90,6 +90,19 @@ class ScopedAdmin(admin.ModelAdmin):
         }
 
 
+class SuperuserEditsMixin:
+    """Shared structure (areas, posts): every post may read its part, superusers change it."""
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class ReferenceAdmin(admin.ModelAdmin):
     """Global reference lists: readable by every post, edited by system administrators."""
 
@@ -107,7 +120,7 @@ class PovertyLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(ScopedAdmin):
+class AreaAdmin(SuperuserEditsMixin, ScopedAdmin):
     list_display = ["code", "name", "level", "parent", "rural_population"]
     list_filter = ["level"]
     search_fields = ["^code", "name"]
@@ -116,12 +129,6 @@ class AreaAdmin(ScopedAdmin):
 
     def area_code(self, obj) -> str:
         return obj.code
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
 
 
 class MemberInline(admin.TabularInline):
@@ -320,7 +327,7 @@ class ChangeRecordAdmin(ScopedAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(ScopedAdmin):
+class PostAdmin(SuperuserEditsMixin, ScopedAdmin):
     list_display = ["user", "role", "area", "created_at"]
     list_filter = ["role"]
     search_fields = ["^user__username", "^area__code", "area__name"]
@@ -329,12 +336,3 @@ class PostAdmin(ScopedAdmin):
 
     def area_code(self, obj) -> str:
         return obj.area_id
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

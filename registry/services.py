@@ -6,8 +6,9 @@ same rules: area scope, validation in Chinese at the field, optimistic locking a
 
 import csv
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -67,6 +68,21 @@ def _reject_unknown(data: dict, allowed: frozenset) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError({name: _("该字段不能在此修改。") for name in unknown})
+
+
+def _edit(current, *, actor, data: dict, prepare: Callable[[Any], None]) -> dict:
+    """Apply data to a locked row; `prepare` validates it (and may set related rows). When
+    anything changed, save it with the next version and record the change. Returns the changes."""
+    before = history.snapshot(current)
+    for name, value in data.items():
+        setattr(current, name, value)
+    prepare(current)
+    changes = history.diff(before, history.snapshot(current))
+    if changes:
+        current.version += 1
+        _save(current)
+        history.record(current, action=ChangeAction.UPDATE, changes=changes, actor=actor)
+    return changes
 
 
 def _lock_current(instance, version: int):
@@ -195,18 +211,14 @@ def household_update(*, actor, household: Household, version: int, data: dict) -
     current = _lock_current(household, version)
     if "village" in data:
         ensure_can_edit(actor, data["village"].code)
-    before = history.snapshot(current)
     other_causes = data.pop("other_causes", None)
-    for name, value in data.items():
-        setattr(current, name, value)
-    current.full_clean()
-    if other_causes is not None:
-        current.other_causes.set(other_causes)
-    changes = history.diff(before, history.snapshot(current))
-    if changes:
-        current.version += 1
-        _save(current)
-        history.record(current, action=ChangeAction.UPDATE, changes=changes, actor=actor)
+
+    def prepare(household):
+        household.full_clean()
+        if other_causes is not None:
+            household.other_causes.set(other_causes)
+
+    _edit(current, actor=actor, data=data, prepare=prepare)
     return current
 
 
@@ -295,23 +307,20 @@ def member_update(*, actor, member: Member, version: int, data: dict) -> Member:
     new_relation = data.get("relation", current.relation)
     if (new_relation == Relation.HEAD) != (current.relation == Relation.HEAD):
         raise ValidationError({"relation": _("户主的变更请使用“变更户主”操作。")})
-    before = history.snapshot(current)
-    for name, value in data.items():
-        setattr(current, name, value)
-    if "id_number" in data and "sex" not in data:
-        current.sex = ""
-    if "id_number" in data and "birth_date" not in data:
-        current.birth_date = None
-    current.full_clean(validate_constraints=False)
-    errors = _check_identities([current], [""])
-    if errors:
-        raise ValidationError(errors)
-    changes = history.diff(before, history.snapshot(current))
-    if changes:
-        current.version += 1
-        _save(current)
+
+    def prepare(person):
+        # A new ID number brings its own sex and birth date unless they are given with it.
+        if "id_number" in data and "sex" not in data:
+            person.sex = ""
+        if "id_number" in data and "birth_date" not in data:
+            person.birth_date = None
+        person.full_clean(validate_constraints=False)
+        errors = _check_identities([person], [""])
+        if errors:
+            raise ValidationError(errors)
+
+    if _edit(current, actor=actor, data=data, prepare=prepare):
         _refresh_summary(current.household)
-        history.record(current, action=ChangeAction.UPDATE, changes=changes, actor=actor)
     return current
 
 
@@ -395,15 +404,9 @@ def income_update(*, actor, income: Income, version: int, data: dict) -> Income:
     ensure_can_edit(actor, income.household.village_id)
     _reject_unknown(data, INCOME_FIELDS)
     current = _lock_current(income, version)
-    before = history.snapshot(current)
-    for name, value in data.items():
-        setattr(current, name, value)
-    current.full_clean(exclude=["household"])
-    changes = history.diff(before, history.snapshot(current))
-    if changes:
-        current.version += 1
-        _save(current)
-        history.record(current, action=ChangeAction.UPDATE, changes=changes, actor=actor)
+    _edit(
+        current, actor=actor, data=data, prepare=lambda row: row.full_clean(exclude=["household"])
+    )
     return current
 
 

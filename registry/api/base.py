@@ -17,20 +17,24 @@ class ScopedViewMixin:
         context["editable_prefixes"] = area_prefixes(self.request.user, EDITOR_ROLES)
         return context
 
-    def take_version(self, serializer) -> int:
-        """The version the client started from; an edit without one could overwrite newer data."""
-        version = serializer.validated_data.pop("version", None)
-        if version is None:
+    def read_input(self, instance=None, *, partial: bool = False) -> tuple[dict, int | None]:
+        """The request's validated fields, and the version an edit started from.
+
+        An edit without a version could overwrite newer data, so it is refused.
+        """
+        serializer = self.get_serializer(instance, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if instance is not None and version is None:
             raise serializers.ValidationError(
                 {"version": [_("修改时必须提供当前版本号 version。")]}
             )
-        return version
+        return data, version
 
 
 class ScopedSerializerMixin:
     """Narrows related-object choices to what the user may see, and masks what they may not."""
-
-    masked_fields: tuple[str, ...] = ()
 
     def shows_in_full(self, area_code: str) -> bool:
         return covers(self.context.get("editable_prefixes", []), area_code)

@@ -74,10 +74,7 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         return self.get_serializer(self.get_queryset().get(pk=household.pk)).data
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data, _version = self.read_input()
         household = services.household_register(
             actor=request.user,
             village=data.pop("village"),
@@ -88,12 +85,7 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         household = self.get_object()
-        serializer = self.get_serializer(
-            household, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        version = self.take_version(serializer)
-        data = dict(serializer.validated_data)
+        data, version = self.read_input(household, partial=kwargs.pop("partial", False))
         if "live_members" in data:
             raise ValidationError({"members": [_("成员请通过成员接口 /api/members/ 修改。")]})
         household = services.household_update(
@@ -140,22 +132,14 @@ class MemberViewSet(
     filterset_class = MemberFilterSet
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data, _version = self.read_input()
         household = data.pop("household")
         member = services.member_add(actor=request.user, household=household, data=data)
         return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         member = self.get_object()
-        serializer = self.get_serializer(
-            member, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        version = self.take_version(serializer)
-        data = dict(serializer.validated_data)
+        data, version = self.read_input(member, partial=kwargs.pop("partial", False))
         _keep_unchanged(data, member, "household", "joined_on", "join_reason")
         member = services.member_update(
             actor=request.user, member=member, version=version, data=data
@@ -186,10 +170,7 @@ class IncomeViewSet(
     filterset_class = IncomeFilterSet
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+        data, _version = self.read_input()
         income = services.income_record(
             actor=request.user, household=data.pop("household"), year=data.pop("year"), data=data
         )
@@ -197,12 +178,7 @@ class IncomeViewSet(
 
     def update(self, request, *args, **kwargs):
         income = self.get_object()
-        serializer = self.get_serializer(
-            income, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        version = self.take_version(serializer)
-        data = dict(serializer.validated_data)
+        data, version = self.read_input(income, partial=kwargs.pop("partial", False))
         _keep_unchanged(data, income, "household", "year")
         income = services.income_update(
             actor=request.user, income=income, version=version, data=data
