@@ -70,6 +70,26 @@ class MemberSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
         return data
 
 
+class MemberSummarySerializer(MemberSerializer):
+    """The members of a household in a list: who they are; the rest is one request away."""
+
+    class Meta(MemberSerializer.Meta):
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relation",
+            "ethnicity",
+            "health",
+            "labour_skill",
+            "dibao",
+            "tekun",
+            "version",
+        ]
+
+
 class MemberDetailSerializer(MemberSerializer):
     household = serializers.PrimaryKeyRelatedField(
         queryset=Household.objects.none(), label=_("户"), help_text=_("户的编号（id）。")
@@ -173,6 +193,12 @@ class HouseholdSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
         if not self.shows_in_full(instance.village_id):
             idnumbers.mask_fields(data, keys=("bank_account",))
         return data
+
+
+class HouseholdListSerializer(HouseholdSerializer):
+    """Households in a list carry their members in summary: half the work and the bytes."""
+
+    members = MemberSummarySerializer(many=True, source="live_members", read_only=True)
 
 
 class ChangeHeadSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from .serializers import (
     AreaSerializer,
     ChangeHeadSerializer,
     ChangeRecordSerializer,
+    HouseholdListSerializer,
     HouseholdSerializer,
     IncomeSerializer,
     MemberDetailSerializer,
@@ -69,6 +70,9 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.households_for(self.request.user)
+
+    def get_serializer_class(self):
+        return HouseholdListSerializer if self.action == "list" else HouseholdSerializer
 
     def _fresh(self, household):
         return self.get_serializer(self.get_queryset().get(pk=household.pk)).data

@@ -269,3 +269,13 @@ def test_errors_speak_english_when_asked(client, areas, cadre_a):
     )
     assert response.status_code == 400
     assert response.json()["members.0.id_number"][0].startswith("Wrong check character")
+
+
+def test_lists_carry_members_in_summary_and_the_detail_in_full(api, households, cadre_a):
+    listed = api(cadre_a).get("/api/households/").json()["results"][0]["members"]
+    detail = api(cadre_a).get(f"/api/households/{households['A'].pk}/").json()["members"]
+    assert (
+        [m["name"] for m in listed] == [m["name"] for m in detail] == ["张建国", "李秀英", "张玉兰"]
+    )
+    assert "education" not in listed[0] and "education" in detail[0]
+    assert listed[0]["id_number"] == detail[0]["id_number"]
