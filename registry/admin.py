@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -224,6 +226,12 @@ class HouseholdAdmin(ScopedAdmin):
 
     def delete_model(self, request, obj):
         services.household_delete(actor=request.user, household=obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The household's own change records (members and incomes too), not the admin log."""
+        household = self.get_object(request, object_id)
+        url = reverse("admin:registry_changerecord_changelist")
+        return redirect(f"{url}?household_id={household.pk}")
 
 
 @admin.register(Member)

@@ -3,7 +3,7 @@
 import pytest
 
 from registry.choices import Relation
-from registry.models import Household
+from registry.models import ChangeRecord, Household
 from registry.scope import area_prefixes
 
 from ..conftest import VILLAGE_A, VILLAGE_B
@@ -184,3 +184,15 @@ def test_admin_shows_read_only_roles_masked_numbers(client, households, county_o
     assert response.status_code == 200
     assert member.id_number not in response.text
     assert member.id_number[:6] + "********" in response.text
+
+
+def test_admin_history_shows_the_households_change_records(client, households, cadre_a):
+    household = households["A"]
+    client.force_login(cadre_a)
+    response = client.get(f"/admin/registry/household/{household.pk}/history/", follow=True)
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == list(
+        ChangeRecord.objects.filter(household_id=household.pk)
+    )
+    other = households["B"]
+    assert client.get(f"/admin/registry/household/{other.pk}/history/").status_code == 404
