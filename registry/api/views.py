@@ -82,7 +82,9 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         household = services.household_register(
             actor=request.user,
             village=data.pop("village"),
-            members=[dict(m) for m in data.pop("live_members", [])],
+            members=[
+                {k: v for k, v in m.items() if k != "version"} for m in data.pop("live_members", [])
+            ],
             **data,
         )
         return Response(self._fresh(household), status=status.HTTP_201_CREATED)
