@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import idnumbers
+from . import idnumbers, selectors
 from .choices import AreaLevel, HouseholdStatus, MonitoringCategory, Relation
 from .models import Area, Household, HouseholdAttribute, Income, Member, PovertyCause
 from .scope import LEVEL_DIGITS, prefix_q, significant_prefix
@@ -73,6 +73,15 @@ class HouseholdFilterSet(django_filters.FilterSet):
     first_identified_year = django_filters.NumberFilter(label=_("识别年度"))
     exit_year = django_filters.NumberFilter(label=_("脱贫年度"))
     q = django_filters.CharFilter(method="filter_q", label=_("姓名或证件号码"))
+    missing = django_filters.ChoiceFilter(
+        choices=[
+            ("phone", _("缺联系电话")),
+            ("bank", _("缺银行账号")),
+            ("income", _("缺本年度收入")),
+        ],
+        method="filter_missing",
+        label=_("缺少信息"),
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("id", "id"),
@@ -100,6 +109,10 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
     def filter_q(self, qs, name, value):
         return search_households(qs, value)
+
+    def filter_missing(self, qs, name, value):
+        year = selectors.current_income_year()
+        return selectors.kept_households(qs).filter(selectors.missing_data_q(value, year))
 
 
 class MemberFilterSet(django_filters.FilterSet):

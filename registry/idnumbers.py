@@ -26,6 +26,12 @@ class ParsedId:
     birth_date: dt.date
     sex: str  # "male" / "female", the values of choices.Sex
 
+    @property
+    def sex_label(self) -> str:
+        from .choices import Sex
+
+        return str(Sex(self.sex).label)
+
 
 def check_character(first17: str) -> str:
     total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))

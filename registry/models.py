@@ -622,6 +622,13 @@ class Post(models.Model):
     area = models.ForeignKey(
         Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="posts"
     )
+    phone = models.CharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[phone_validator],
+        help_text=_("印在明白卡上。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = PostQuerySet.as_manager()

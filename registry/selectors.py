@@ -1,11 +1,17 @@
 """Read queries of the registry. Every one starts from `visible_to(user)` or from an object
 that was already looked up through it."""
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext
 
-from .models import ChangeRecord, Household, Member, PovertyLine
+from . import idnumbers
+from .choices import HouseholdStatus, Role
+from .models import ChangeRecord, Household, Income, Member, Post, PovertyLine
 from .scope import prefix_q
 
 
@@ -46,3 +52,129 @@ def status_counts(*, area_prefix: str | None = None, user=None) -> dict[str, int
         qs = qs.filter(prefix_q([area_prefix], "village__code"))
     rows = qs.order_by().values("status").annotate(n=Count("*"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def current_income_year(today: dt.date | None = None) -> int:
+    """The year whose incomes the registry is collecting: the latest year with a poverty line,
+    not after this year (incomes are verified after the year they are for)."""
+    today = today or timezone.localdate()
+    latest = (
+        PovertyLine.objects.filter(year__lte=today.year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    ).first()
+    return latest or today.year - 1
+
+
+def kept_households(qs):
+    """Households still followed: not removed."""
+    return qs.exclude(status=HouseholdStatus.REMOVED)
+
+
+def missing_data_q(kind: str, year: int) -> Q:
+    """Households lacking what a cadre must keep current: a phone, a bank account, this year's
+    income."""
+    if kind == "phone":
+        return Q(phone="")
+    if kind == "bank":
+        return Q(bank_account="")
+    if kind == "income":
+        return ~Exists(Income.objects.filter(household_id=OuterRef("pk"), year=year))
+    raise ValueError(kind)
+
+
+@dataclass
+class HomeSummary:
+    by_status: dict[str, int]
+    missing: dict[str, int]
+    income_year: int
+    recent: list
+
+
+def home_summary(user) -> HomeSummary:
+    """What a user is responsible for: households by status, gaps in their data, recent changes."""
+    visible = Household.objects.visible_to(user)
+    year = current_income_year()
+    kept = kept_households(visible)
+    missing = kept.aggregate(
+        **{
+            kind: Count("pk", filter=missing_data_q(kind, year))
+            for kind in ("phone", "bank", "income")
+        }
+    )
+    recent_ids = []
+    for household_id in (
+        ChangeRecord.objects.visible_to(user)
+        .order_by("-at")
+        .values_list("household_id", flat=True)[:200]
+    ):
+        if household_id not in recent_ids:
+            recent_ids.append(household_id)
+        if len(recent_ids) == 8:
+            break
+    recent = sorted(
+        visible.filter(pk__in=recent_ids).select_related("village"),
+        key=lambda h: recent_ids.index(h.pk),
+    )
+    return HomeSummary(
+        by_status=status_counts(user=user), missing=missing, income_year=year, recent=recent
+    )
+
+
+def households_for_export(qs):
+    """The filtered households with what a ledger row needs, in a fixed number of queries."""
+    return qs.select_related("village__parent__parent", "attribute", "main_cause").prefetch_related(
+        Prefetch("members", queryset=Member.objects.live().order_by("id"), to_attr="live_members"),
+        Prefetch("incomes", to_attr="year_incomes"),
+        "other_causes",
+    )
+
+
+def responsible_cadres(household: Household):
+    """The village cadres posted to the household's village, for the household card."""
+    return (
+        Post.objects.filter(role=Role.VILLAGE_CADRE, area_id=household.village_id)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+HISTORY_MODELS = {"household": Household, "member": Member, "income": Income}
+
+
+def _describe(model, name: str, value):
+    """A field's label and a readable value: choices as their labels, booleans as 是/否."""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a field removed since the record was written
+        return name, value
+    if field.choices and value not in (None, ""):
+        value = dict(field.flatchoices).get(value, value)
+    elif isinstance(value, bool):
+        value = gettext("是") if value else gettext("否")
+    return str(field.verbose_name), value
+
+
+def history_rows(household: Household, *, in_full: bool, limit: int = 50) -> list[dict]:
+    """The household's change records, readable: field labels, choice labels, masked numbers for
+    a reader who does not keep the household."""
+    rows = []
+    for record in household_history(household)[:limit]:
+        changes = dict(record.changes)
+        if not in_full:
+            idnumbers.mask_fields(changes)
+        model = HISTORY_MODELS.get(record.model, Household)
+        described = []
+        for name, values in changes.items():
+            old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
+            label, old = _describe(model, name, old)
+            _label, new = _describe(model, name, new)
+            described.append({"label": label, "old": old, "new": new})
+        rows.append(
+            {
+                "record": record,
+                "subject": model._meta.verbose_name,
+                "changes": described,
+            }
+        )
+    return rows

@@ -524,7 +524,9 @@ def role_group(role: str) -> Group:
 
 
 @transaction.atomic
-def post_grant(*, username: str, role: str, area_code: str, password: str | None = None) -> Post:
+def post_grant(
+    *, username: str, role: str, area_code: str, password: str | None = None, phone: str = ""
+) -> Post:
     """Give a user a post (a role in an area), creating the user when needed."""
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色：%(role)s") % {"role": role}})
@@ -543,4 +545,8 @@ def post_grant(*, username: str, role: str, area_code: str, password: str | None
     user.save()
     user.groups.add(role_group(role))
     post, _created = Post.objects.get_or_create(user=user, role=role, area=area)
+    if phone and post.phone != phone:
+        post.phone = phone
+        post.full_clean()
+        post.save(update_fields=["phone"])
     return post

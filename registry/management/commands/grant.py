@@ -14,10 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("role", choices=Role.values)
         parser.add_argument("area_code")
         parser.add_argument("--password", help="set (or reset) the user's password")
+        parser.add_argument("--phone", default="", help="the post's contact phone (household card)")
 
-    def handle(self, *args, username, role, area_code, password, **options):
+    def handle(self, *args, username, role, area_code, password, phone, **options):
         try:
-            post = post_grant(username=username, role=role, area_code=area_code, password=password)
+            post = post_grant(
+                username=username, role=role, area_code=area_code, password=password, phone=phone
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(

@@ -56,9 +56,17 @@ class Command(BaseCommand):
             ("demo_county", Role.COUNTY_OFFICE, areas["county"]),
             ("demo_admin", Role.ADMIN, areas["county"]),
         ]
-        for username, role, area in logins:
-            post_grant(username=username, role=role, area_code=area.code, password=DEMO_PASSWORD)
+        for number, (username, role, area) in enumerate(logins, start=1):
+            post_grant(
+                username=username,
+                role=role,
+                area_code=area.code,
+                password=DEMO_PASSWORD,
+                phone=f"1380935{number:04d}",
+            )
         get_user_model().objects.filter(username="demo_admin").update(is_superuser=True)
+        get_user_model().objects.filter(username="demo_cadre").update(first_name="王建军")
+        get_user_model().objects.filter(username="demo_cadre_b").update(first_name="马秀兰")
         self.stdout.write(_("演示账号（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD})
         for username, role, area in logins:
             self.stdout.write(f"  {username:<14} {role.label}  {area.name} ({area.code})")

@@ -1,0 +1,194 @@
+"""Forms of the registry pages. They check input shape and show errors at the field; the rules
+themselves run in the models' clean() and in the services, which the forms call."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AreaLevel, MemberLeaveReason, Relation
+from .models import Area, Household, Income, Member, PovertyCause
+from .scope import EDITOR_ROLES, area_prefixes, prefix_q
+
+HOUSEHOLD_FORM_FIELDS = [
+    "number",
+    "village",
+    "group",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "standard",
+    "attribute",
+    "main_cause",
+    "other_causes",
+    "first_identified_year",
+    "planned_exit_year",
+    "exit_year",
+    "return_year",
+    "status",
+    "removal_reason",
+    "removal_note",
+    "monitoring_category",
+    "military_family",
+    "only_child",
+    "two_daughters",
+    "relocated",
+    "relocation_mode",
+    "resettlement_mode",
+    "cultivated_land_area",
+    "forest_land_area",
+    "housing_area",
+    "housing_safety",
+    "safe_drinking_water",
+    "electricity",
+    "broadcast_tv",
+    "sanitary_toilet",
+    "road_distance_km",
+]
+MEMBER_FORM_FIELDS = [
+    "name",
+    "id_type",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "school_status",
+    "chronic_illness",
+    "serious_illness",
+    "disabled",
+    "disability_certificate",
+    "labour_skill",
+    "migrant_work",
+    "migrant_months",
+    "medical_insurance",
+    "critical_illness_insurance",
+    "pension_insurance",
+    "dibao",
+    "tekun",
+    "join_reason",
+]
+INCOME_FORM_FIELDS = [
+    "year",
+    "wage_income",
+    "production_income",
+    "property_income",
+    "transfer_income",
+    "production_cost",
+    "household_size",
+]
+
+
+class VersionField(forms.IntegerField):
+    """The version the user opened; a save from an older one is a conflict, not an overwrite."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+
+class HouseholdForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Household
+        fields = HOUSEHOLD_FORM_FIELDS
+        widgets = {
+            "other_causes": forms.CheckboxSelectMultiple,
+            "removal_note": forms.TextInput,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE).filter(
+            prefix_q(area_prefixes(user, EDITOR_ROLES), "code")
+        )
+        self.fields["other_causes"].queryset = PovertyCause.objects.filter(active=True)
+        self.fields["main_cause"].queryset = PovertyCause.objects.filter(active=True)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for name in ("number", "phone", "bank_account"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric" if name != "number" else "text"
+
+
+class MemberForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Member
+        fields = MEMBER_FORM_FIELDS
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "class": "id-number"}
+        )
+        self.fields["sex"].required = False
+        self.fields["birth_date"].help_text = _("可留空，按证件号码自动填写。")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            # The head changes, and members leave, through their own forms with a reason.
+            self.fields["relation"].disabled = self.instance.relation == Relation.HEAD
+            if self.instance.relation != Relation.HEAD:
+                self.fields["relation"].choices = [
+                    c for c in self.fields["relation"].choices if c[0] != Relation.HEAD
+                ]
+            self.fields["join_reason"].disabled = True
+
+    def validate_unique(self):
+        """One head and one live record are checked by the services, across the whole family."""
+
+
+class BaseMemberFormSet(forms.BaseModelFormSet):
+    def changed_forms(self):
+        return [form for form in self.forms if form.has_changed()]
+
+
+MemberFormSet = forms.modelformset_factory(
+    Member, form=MemberForm, formset=BaseMemberFormSet, extra=0, can_delete=False
+)
+
+
+class IncomeForm(forms.ModelForm):
+    version = VersionField()
+    household_size = forms.IntegerField(
+        label=_("家庭人口数"), min_value=1, max_value=99, required=False
+    )
+
+    class Meta:
+        model = Income
+        fields = INCOME_FORM_FIELDS
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.instance.household = household
+        self.fields["household_size"].help_text = _("默认取在册人数 %(size)s。") % {
+            "size": household.size
+        }
+        for name in INCOME_FORM_FIELDS[1:6]:
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+            self.fields["version"].initial = self.instance.version
+
+
+class MemberLeaveForm(forms.Form):
+    reason = forms.ChoiceField(label=_("减员原因"), choices=MemberLeaveReason.choices)
+    left_on = forms.DateField(
+        label=_("减员日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class ChangeHeadForm(forms.Form):
+    new_head = forms.ModelChoiceField(label=_("新户主"), queryset=Member.objects.none())
+    previous_head_relation = forms.ChoiceField(
+        label=_("原户主与新户主的关系"),
+        choices=[c for c in Relation.choices if c[0] != Relation.HEAD],
+    )
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_head"].queryset = household.members.live().exclude(relation=Relation.HEAD)
