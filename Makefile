@@ -17,11 +17,13 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+run: export DEBUG = 1
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --households $(DEMO_HOUSEHOLDS) --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+test: export SECRET_KEY = test-only-secret-key-not-for-production
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

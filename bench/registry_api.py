@@ -53,6 +53,7 @@ os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 # Production runs with DEBUG off; DEBUG on would log every query and skew the timings.
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 
 
 def parse_args(argv=None):

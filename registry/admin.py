@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import idnumbers, services
-from .choices import MonitoringCategory
+from .choices import HouseholdStatus, MonitoringCategory, Role
 from .models import (
     Area,
     ChangeRecord,
@@ -24,7 +24,7 @@ from .models import (
     PovertyCause,
     PovertyLine,
 )
-from .scope import can_edit
+from .scope import EDITOR_ROLES, area_prefixes, can_edit, covers, prefix_q
 
 
 class VersionedForm(forms.ModelForm):
@@ -73,6 +73,12 @@ class ScopedAdmin(admin.ModelAdmin):
     def mask(self, obj) -> None:
         """Hide what a read-only role does not need in full. The instance is never saved."""
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A URL filter such as ?id_number__startswith=6206231984 would reveal masked digits.
+        if lookup.split("__")[0] in idnumbers.MASKERS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_edit(request.user, self.area_code(obj)))
@@ -93,7 +99,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
 
 class SuperuserEditsMixin:
-    """Shared structure (areas, posts): every post may read its part, superusers change it."""
+    """Shared structure (areas): every post may read its part, superusers change it."""
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -124,6 +130,7 @@ class PovertyLineAdmin(admin.ModelAdmin):
 @admin.register(Area)
 class AreaAdmin(SuperuserEditsMixin, ScopedAdmin):
     list_display = ["code", "name", "level", "parent", "rural_population"]
+    list_select_related = ["parent"]
     list_filter = ["level"]
     search_fields = ["^code", "name"]
     readonly_fields = ["level"]
@@ -133,9 +140,17 @@ class AreaAdmin(SuperuserEditsMixin, ScopedAdmin):
         return obj.code
 
 
-class MemberInline(admin.TabularInline):
+class BirthYearMixin:
+    """Read-only lists show the birth year: the full date is part of the masked ID number."""
+
+    @admin.display(description=_("出生年份"))
+    def birth_year(self, obj):
+        return obj.birth_year
+
+
+class MemberInline(BirthYearMixin, admin.TabularInline):
     model = Member
-    fields = ["name", "relation", "sex", "birth_date", "ethnicity", "left_on", "leave_reason"]
+    fields = ["name", "relation", "sex", "birth_year", "ethnicity", "left_on", "leave_reason"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -213,6 +228,25 @@ class HouseholdAdmin(ScopedAdmin):
         # A household is registered with its members in one step: on the pages, the API or import.
         return False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "village":
+            kwargs["queryset"] = Area.objects.filter(level="village").filter(
+                prefix_q(area_prefixes(request.user, EDITOR_ROLES), "code")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        # Only an application entered by mistake is ever deleted (see services.household_delete).
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == HouseholdStatus.APPLICANT)
+
+    def get_deleted_objects(self, objs, request):
+        """An applicant is deleted with its members and incomes by the service, which checks the
+        rules and keeps the history; the admin's own check would call them protected, or ask for
+        permissions to delete members, which nobody has."""
+        deleted, counts, _perms, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), []
+
     def save_model(self, request, obj, form, change):
         services.household_update(
             actor=request.user,
@@ -235,11 +269,11 @@ class HouseholdAdmin(ScopedAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdmin):
+class MemberAdmin(BirthYearMixin, ScopedAdmin):
     form = VersionedForm
-    list_display = ["name", "relation", "sex", "birth_date", "household", "left_on"]
+    list_display = ["name", "relation", "sex", "birth_year", "household", "left_on"]
     list_filter = ["relation", "sex", "dibao", "tekun", "labour_skill"]
-    search_fields = ["^name", "^id_number"]
+    search_fields = ["^name", "=id_number"]  # a whole ID number only: a prefix would unmask it
     list_select_related = ["household"]
     readonly_fields = [
         "household",
@@ -255,6 +289,8 @@ class MemberAdmin(ScopedAdmin):
 
     def mask(self, obj) -> None:
         obj.id_number = idnumbers.mask(obj.id_number)
+        obj.disability_certificate = idnumbers.mask(obj.disability_certificate)
+        obj.birth_date = None
 
     def has_add_permission(self, request):
         return False
@@ -334,9 +370,23 @@ class ChangeRecordAdmin(ScopedAdmin):
         return False
 
 
+class PostForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") and cleaned.get("area"):
+            # The role must fit the area's level, as the grant command checks.
+            services.post_check_level(role=cleaned["role"], area=cleaned["area"])
+        return cleaned
+
+
 @admin.register(Post)
-class PostAdmin(SuperuserEditsMixin, ScopedAdmin):
-    list_display = ["user", "role", "area", "created_at"]
+class PostAdmin(ScopedAdmin):
+    """Superusers manage every post; an area's admin manages the posts inside its area."""
+
+    form = PostForm
+
+    list_display = ["user", "role", "area", "phone", "created_at"]
+    list_select_related = ["user", "area"]
     list_filter = ["role"]
     search_fields = ["^user__username", "^area__code", "area__name"]
     autocomplete_fields = ["area"]
@@ -344,3 +394,32 @@ class PostAdmin(SuperuserEditsMixin, ScopedAdmin):
 
     def area_code(self, obj) -> str:
         return obj.area_id
+
+    def _manages(self, request, obj=None) -> bool:
+        prefixes = area_prefixes(request.user, [Role.ADMIN])
+        return prefixes is None or (
+            bool(prefixes) and (obj is None or covers(prefixes, obj.area_id))
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._manages(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._manages(request, obj)
+
+    def has_add_permission(self, request):
+        return self._manages(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._manages(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "area":
+            kwargs["queryset"] = Area.objects.filter(
+                prefix_q(area_prefixes(request.user, [Role.ADMIN]), "code")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.post_user_prepare(obj)

@@ -340,7 +340,11 @@ def seed(
                 )
             Household.objects.bulk_create(rows)
             member_rows = [
-                Member(household=household, joined_on=dt.date(2015, 1, 1), **data)
+                Member(
+                    household=household,
+                    joined_on=max(dt.date(2015, 1, 1), data["birth_date"]),
+                    **data,
+                )
                 for household, family in zip(rows, families, strict=True)
                 for data in family
             ]

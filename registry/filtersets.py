@@ -39,17 +39,28 @@ class AreaPrefixFilter(django_filters.CharFilter):
         return qs.filter(prefix_q([prefix], self.area_field))
 
 
-def search_households(qs, value: str):
-    """Name or ID search: a live member's name, or an ID number or household number prefix.
+def whole_id_number(text: str) -> str | None:
+    """A search text that is a whole ID number (15 or 18 characters), as stored; else None.
 
-    The head is a live member too, so one member subquery covers 户主 and family alike.
-    """
+    Only whole numbers are searched: a prefix search would let a reader who sees masked numbers
+    find the hidden digits one by one."""
+    if re.fullmatch(r"\d{15}", text):
+        return idnumbers.upgrade_15(text)
+    return text if re.fullmatch(r"\d{17}[\dX]", text) else None
+
+
+def search_households(qs, value: str):
+    """Name or number search: a live member's name prefix, a whole ID number, or a household
+    number prefix. The head is a live member too, so one member subquery covers 户主 and family."""
     text = idnumbers.normalize(value)
     if not text:
         return qs
+    number = whole_id_number(text)
+    if number:
+        by_id = Member.objects.live().filter(id_number=number).values("household_id")
+        return qs.filter(Q(pk__in=by_id) | Q(number=text))
     if _ID_LIKE.match(text):
-        by_id = Member.objects.live().filter(id_number__startswith=text).values("household_id")
-        return qs.filter(Q(pk__in=by_id) | Q(number__startswith=text))
+        return qs.filter(number__startswith=text)
     by_name = Member.objects.live().filter(name__startswith=text).values("household_id")
     return qs.filter(pk__in=by_name)
 
@@ -130,8 +141,9 @@ class MemberFilterSet(django_filters.FilterSet):
 
     def filter_q(self, qs, name, value):
         text = idnumbers.normalize(value)
-        if _ID_LIKE.match(text):
-            return qs.filter(id_number__startswith=text)
+        number = whole_id_number(text)
+        if number:
+            return qs.filter(id_number=number)
         return qs.filter(name__startswith=text)
 
 

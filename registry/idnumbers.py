@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -82,7 +83,7 @@ def parse(raw: str) -> ParsedId:
             _("证件号码中的出生日期 %(value)s 不存在。") % {"value": number[6:14]},
             code="birth_date",
         ) from None
-    if birth_date.year < 1880 or birth_date > dt.date.today():
+    if birth_date.year < 1880 or birth_date > timezone.localdate():
         raise ValidationError(
             _("证件号码中的出生日期 %(value)s 不合理。") % {"value": number[6:14]},
             code="birth_date",
@@ -107,15 +108,27 @@ def mask(value: str, keep_start: int = 6, keep_end: int = 4) -> str:
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
 
 
-SENSITIVE_FIELDS = ("id_number", "bank_account")
+def mask_date(value: str) -> str:
+    """1984-01-05 -> 1984-**-**: the full date would give back the digits an ID mask hides."""
+    return value[:4] + "-**-**" if value else value
 
 
-def mask_fields(data: dict, keys=SENSITIVE_FIELDS) -> dict:
+# What a read-only role sees masked. A disability certificate number is the ID number plus two
+# digits, and the birth date is the middle of the ID number, so both are masked with it.
+MASKERS = {
+    "id_number": mask,
+    "bank_account": mask,
+    "disability_certificate": mask,
+    "birth_date": mask_date,
+}
+
+
+def mask_fields(data: dict) -> dict:
     """Mask the sensitive values of a record or of a change record's [old, new] pairs, in place."""
-    for key in keys:
+    for key, masker in MASKERS.items():
         value = data.get(key)
         if isinstance(value, str):
-            data[key] = mask(value)
+            data[key] = masker(value)
         elif isinstance(value, list):
-            data[key] = [mask(v) if isinstance(v, str) else v for v in value]
+            data[key] = [masker(v) if isinstance(v, str) else v for v in value]
     return data

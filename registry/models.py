@@ -466,6 +466,10 @@ class Member(Versioned):
         return self.left_on is None
 
     @property
+    def birth_year(self) -> int | None:
+        return self.birth_date.year if self.birth_date else None
+
+    @property
     def health_labels(self) -> list[str]:
         labels = [
             str(field.verbose_name)

@@ -34,11 +34,14 @@ def poverty_lines() -> dict[int, PovertyLine]:
     return {line.year: line for line in PovertyLine.objects.all()}
 
 
-def line_comparison(per_capita: Decimal | None, line: PovertyLine | None) -> bool | None:
-    """True when the per-capita net income is below the year's line; None when unknown."""
-    if per_capita is None or line is None:
+def below_line(net: Decimal, size: int | None, line: PovertyLine | None) -> bool | None:
+    """True when the per-capita net income is below the year's line; None when unknown.
+
+    Compared as net < line × size, so rounding the per-capita figure to cents never moves a
+    household across the line."""
+    if not size or line is None:
         return None
-    return per_capita < line.amount
+    return Decimal(net) < line.amount * size
 
 
 def household_history(household: Household):

@@ -18,10 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import history, idnumbers
-from .choices import ChangeAction, HouseholdStatus, MemberJoinReason, Relation, Role
+from .choices import (
+    AreaLevel,
+    ChangeAction,
+    HouseholdStatus,
+    IdType,
+    MemberJoinReason,
+    Relation,
+    Role,
+)
 from .errors import ConflictError
 from .models import Area, Household, Income, Member, Post
-from .scope import EDITOR_ROLES, LEVEL_DIGITS, ensure_can_edit, level_of
+from .scope import EDITOR_ROLES, LEVEL_DIGITS, area_prefixes, covers, ensure_can_edit, level_of
 
 HOUSEHOLD_FIELDS = frozenset(
     f.name for f in Household._meta.get_fields() if f.concrete and f.editable and not f.primary_key
@@ -61,6 +69,8 @@ def _save(instance, **kwargs) -> None:
                 raise ValidationError(
                     {field_name: str(constraint.violation_error_message)}
                 ) from error
+        if isinstance(instance, Household) and "_number_" in str(error):
+            raise ValidationError({"number": _("该户编号已被使用。")}) from error
         raise
 
 
@@ -99,8 +109,11 @@ def _prefixed(error: ValidationError, prefix: str) -> dict:
     return {f"{prefix}{name}": messages for name, messages in error.message_dict.items()}
 
 
-def _check_identities(members: Sequence[Member], prefixes: Sequence[str]) -> dict:
-    """One person, one live record: within the batch and against every live record stored."""
+def _check_identities(actor, members: Sequence[Member], prefixes: Sequence[str]) -> dict:
+    """One person, one live record: within the batch and against every live record stored.
+
+    Where the other record is, is said only to someone who may see that household; otherwise
+    the message would let anyone look up any ID number's village."""
     errors: dict[str, list[str]] = {}
     seen = Counter(m.id_number for m in members if m.id_number)
     for member, prefix in zip(members, prefixes, strict=True):
@@ -115,11 +128,15 @@ def _check_identities(members: Sequence[Member], prefixes: Sequence[str]) -> dic
     }
     for member, prefix in zip(members, prefixes, strict=True):
         other = taken.get(member.id_number)
-        if other is not None:
-            errors[f"{prefix}id_number"] = [
-                _("该证件号码已在%(village)s户编号 %(number)s 中登记，一人只能有一条在册记录。")
-                % {"village": other.household.village.name, "number": other.household.number}
-            ]
+        if other is None:
+            continue
+        if covers(area_prefixes(actor), other.household.village_id):
+            message = _(
+                "该证件号码已在%(village)s户编号 %(number)s 中登记，一人只能有一条在册记录。"
+            ) % {"village": other.household.village.name, "number": other.household.number}
+        else:
+            message = _("该证件号码已在其他地区登记，一人只能有一条在册记录；请与县扶贫办核实。")
+        errors[f"{prefix}id_number"] = [message]
     return errors
 
 
@@ -180,7 +197,7 @@ def household_register(*, actor, village: Area, members: Sequence[dict], **field
         errors.update(member_errors)
     people = [member for member, _errors in built]
     prefixes = [f"members.{i}." for i in range(len(people))]
-    for name, messages in _check_identities(people, prefixes).items():
+    for name, messages in _check_identities(actor, people, prefixes).items():
         errors.setdefault(name, messages)
     try:
         _check_one_head(people)
@@ -235,6 +252,10 @@ def household_delete(*, actor, household: Household) -> None:
     history.record_many(
         [(m, ChangeAction.DELETE, history.snapshot(m)) for m in members], actor=actor
     )
+    incomes = list(household.incomes.all())
+    history.record_many(
+        [(i, ChangeAction.DELETE, history.snapshot(i)) for i in incomes], actor=actor
+    )
     history.record(household, action=ChangeAction.DELETE, changes=snapshot, actor=actor)
     household.incomes.all().delete()
     Member.objects.filter(household=household).delete()
@@ -250,7 +271,7 @@ def households_bulk_update(*, actor, households, data: dict) -> int:
     errors = {}
     for household in rows:
         ensure_can_edit(actor, household.village_id)
-        before = history.snapshot(household)
+        before = history.snapshot_fields(household)
         for name, value in data.items():
             setattr(household, name, value)
         try:
@@ -258,7 +279,7 @@ def households_bulk_update(*, actor, households, data: dict) -> int:
         except ValidationError as error:
             errors.update(_prefixed(error, f"{household.number}: "))
             continue
-        changes = history.diff(before, history.snapshot(household))
+        changes = history.diff(before, history.snapshot_fields(household))
         if changes:
             household.version += 1
             household.updated_at = timezone.now()
@@ -281,7 +302,7 @@ def member_add(*, actor, household: Household, data: dict) -> Member:
     household = Household.objects.select_for_update().get(pk=household.pk)
     data = {"join_reason": MemberJoinReason.OTHER_IN, **data}
     member, errors = _build_member(household, data, "")
-    errors.update(_check_identities([member], [""]))
+    errors.update(_check_identities(actor, [member], [""]))
     if (
         member.relation == Relation.HEAD
         and household.members.live().filter(relation=Relation.HEAD).exists()
@@ -310,12 +331,16 @@ def member_update(*, actor, member: Member, version: int, data: dict) -> Member:
 
     def prepare(person):
         # A new ID number brings its own sex and birth date unless they are given with it.
-        if "id_number" in data and "sex" not in data:
-            person.sex = ""
-        if "id_number" in data and "birth_date" not in data:
-            person.birth_date = None
+        if "id_number" in data and person.id_type in (
+            IdType.RESIDENT_ID,
+            IdType.HOUSEHOLD_REGISTER,
+        ):
+            if "sex" not in data:
+                person.sex = ""
+            if "birth_date" not in data:
+                person.birth_date = None
         person.full_clean(validate_constraints=False)
-        errors = _check_identities([person], [""])
+        errors = _check_identities(actor, [person], [""])
         if errors:
             raise ValidationError(errors)
 
@@ -331,8 +356,15 @@ def member_leave(*, actor, member: Member, reason: str, left_on=None, note: str 
     current = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     if not current.is_live:
         raise ValidationError({"left_on": _("该成员已减员。")})
-    if current.relation == Relation.HEAD and current.household.members.live().count() > 1:
-        raise ValidationError({"relation": _("户主减员前，请先将其他成员变更为户主。")})
+    if current.relation == Relation.HEAD:
+        raise ValidationError(
+            {
+                "relation": _(
+                    "户主不能直接减员：请先变更户主；如该户仅剩户主一人，"
+                    "请将该户状态改为“已清退/减少”并注明原因。"
+                )
+            }
+        )
     before = history.snapshot(current)
     current.left_on = left_on or timezone.localdate()
     current.leave_reason = reason
@@ -367,10 +399,10 @@ def household_change_head(
     new = live[new_head.pk]
     if new.relation == Relation.HEAD:
         return household
-    old = next(m for m in live.values() if m.relation == Relation.HEAD)
+    old = [(m, previous_head_relation) for m in live.values() if m.relation == Relation.HEAD]
     entries = []
     # The old head steps down first: the database allows one live head per household at a time.
-    for person, relation in ((old, previous_head_relation), (new, Relation.HEAD)):
+    for person, relation in [*old, (new, Relation.HEAD)]:
         entries.append((person, ChangeAction.UPDATE, {"relation": [person.relation, relation]}))
         person.relation = relation
         person.version += 1
@@ -460,7 +492,13 @@ def areas_load(rows: Iterable[dict]) -> LoadResult:
         if not name:
             result.errors.append(_("第 %(line)d 行：缺少名称。") % {"line": line})
             continue
-        population = (row.get("rural_population") or "").strip()
+        population = (row.get("rural_population") or "").replace(",", "").strip()
+        if population and not population.isdigit():
+            result.errors.append(
+                _("第 %(line)d 行：户籍农业人口“%(value)s”应为整数。")
+                % {"line": line, "value": population}
+            )
+            continue
         wanted[code] = {"name": name, "rural_population": int(population) if population else None}
     if result.errors:
         return result
@@ -481,6 +519,11 @@ def areas_load(rows: Iterable[dict]) -> LoadResult:
             result.updated += 1
         else:
             result.unchanged += 1
+    # A list may bring a level that was missing: the areas already below it move under it.
+    for code, area in existing.items():
+        if code not in wanted and area.parent_id != (parent := _parent_code(code, known)):
+            area.parent_id = parent
+            area.save(update_fields=["parent"])
     return result
 
 
@@ -503,6 +546,14 @@ REGISTRY_MODELS = (
 KEPT_MODELS = ("household", "member", "income")
 
 
+# Where each role sits; an admin may sit at any level.
+ROLE_LEVELS = {
+    Role.VILLAGE_CADRE: AreaLevel.VILLAGE,
+    Role.TOWNSHIP_OFFICE: AreaLevel.TOWNSHIP,
+    Role.COUNTY_OFFICE: AreaLevel.COUNTY,
+}
+
+
 def _role_codenames(role: str) -> list[str]:
     codenames = [f"view_{model}" for model in REGISTRY_MODELS]
     if role in EDITOR_ROLES:
@@ -523,6 +574,32 @@ def role_group(role: str) -> Group:
     return group
 
 
+def post_user_prepare(post: Post) -> None:
+    """A post's holder may use the admin, with the permissions of the post's role."""
+    user = post.user
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(role_group(post.role))
+
+
+def post_check_level(*, role: str, area: Area) -> None:
+    """A post sits at its role's level: a village cadre on a village, and so on."""
+    expected = ROLE_LEVELS.get(role)
+    if expected and area.level != expected:
+        raise ValidationError(
+            {
+                "area": _("%(role)s的岗位应设在%(level)s一级，%(area)s是%(actual)s。")
+                % {
+                    "role": Role(role).label,
+                    "level": AreaLevel(expected).label,
+                    "area": area.name,
+                    "actual": AreaLevel(area.level).label,
+                }
+            }
+        )
+
+
 @transaction.atomic
 def post_grant(
     *, username: str, role: str, area_code: str, password: str | None = None, phone: str = ""
@@ -536,15 +613,15 @@ def post_grant(
         raise ValidationError(
             {"area": _("区划代码 %(code)s 不存在，请先导入区划。") % {"code": code}}
         )
+    post_check_level(role=role, area=area)
     user, created = get_user_model().objects.get_or_create(username=username)
     if password:
         user.set_password(password)
     elif created:
         user.set_unusable_password()
-    user.is_staff = True
     user.save()
-    user.groups.add(role_group(role))
     post, _created = Post.objects.get_or_create(user=user, role=role, area=area)
+    post_user_prepare(post)
     if phone and post.phone != phone:
         post.phone = phone
         post.full_clean()

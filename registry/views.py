@@ -174,7 +174,7 @@ def _income_rows(household: Household) -> list[dict]:
             {
                 "income": income,
                 "line": line,
-                "below": selectors.line_comparison(income.per_capita_net_income, line),
+                "below": selectors.below_line(income.net_income, income.household_size, line),
             }
         )
     return rows
@@ -223,7 +223,7 @@ def household_card(request, pk: int):
             "household": household,
             "income": income,
             "line": line,
-            "below": selectors.line_comparison(income.per_capita_net_income, line)
+            "below": selectors.below_line(income.net_income, income.household_size, line)
             if income
             else None,
             "cadres": cadres,
@@ -442,7 +442,7 @@ def _income_preview(household, data, income=None) -> dict:
         "size": size,
         "per_capita": per_person,
         "line": line,
-        "below": selectors.line_comparison(per_person, line),
+        "below": selectors.below_line(net, size, line),
         "year": year,
     }
 

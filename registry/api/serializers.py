@@ -191,7 +191,7 @@ class HouseholdSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.shows_in_full(instance.village_id):
-            idnumbers.mask_fields(data, keys=("bank_account",))
+            idnumbers.mask_fields(data)
         return data
 
 
@@ -270,7 +270,7 @@ class IncomeSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
         return None if line is None else str(line.amount)
 
     def get_below_line(self, income) -> bool | None:
-        return selectors.line_comparison(income.per_capita_net_income, self._line(income))
+        return selectors.below_line(income.net_income, income.household_size, self._line(income))
 
 
 class ChangeRecordSerializer(ScopedSerializerMixin, serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 import pytest
 
+from registry import services
 from registry.choices import Relation
 from registry.models import ChangeRecord, Household, Member
 
@@ -178,43 +179,85 @@ def test_only_applicants_may_be_deleted_and_the_record_stays_in_history(api, hou
     applicant = make_household(
         village=VILLAGE_A, actor=cadre_a, status="applicant", first_identified_year=None
     )
+    from registry import services
+
+    services.income_record(actor=cadre_a, household=applicant, year=2016, data={})
     assert client.delete(f"/api/households/{applicant.pk}/").status_code == 204
     assert not Household.objects.filter(pk=applicant.pk).exists()
-    assert ChangeRecord.objects.filter(household_id=applicant.pk, action="delete").count() == 4
+    deleted = ChangeRecord.objects.filter(household_id=applicant.pk, action="delete")
+    assert sorted(deleted.values_list("model", flat=True)) == [
+        "household",
+        "income",
+        "member",
+        "member",
+        "member",
+    ]
 
 
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"area": "620623"}, 3),
-        ({"area": "620623100"}, 2),
-        ({"area": "620623100000"}, 2),
-        ({"area": "6206"}, 3),
-        ({"area": "620622"}, 0),
-        ({"village": VILLAGE_A}, 1),
-        ({"status": "registered"}, 3),
-        ({"status": "exited"}, 0),
-        ({"q": "张建"}, 3),
-        ({"q": "李秀英"}, 3),
-        ({"q": "王"}, 0),
-        ({"monitoring_category": "none"}, 3),
-        ({"cause": "illness"}, 1),
-        ({"attribute": "general"}, 0),
-    ],
-)
-def test_household_filters(api, households, county_office, superuser, params, expected):
-    from registry import services
-    from registry.models import PovertyCause
+@pytest.fixture
+def varied(households, superuser):
+    """Households that differ: A has cause 因病 and attribute 一般; B has exited and is watched;
+    C is an applicant headed by 王五."""
+    from registry.models import HouseholdAttribute, PovertyCause
 
     services.household_update(
         actor=superuser,
         household=households["A"],
         version=1,
-        data={"main_cause": PovertyCause.objects.get(code="illness")},
+        data={
+            "main_cause": PovertyCause.objects.get(code="illness"),
+            "attribute": HouseholdAttribute.objects.get(code="general"),
+            "planned_exit_year": 2018,
+        },
     )
+    services.household_update(
+        actor=superuser,
+        household=households["B"],
+        version=1,
+        data={
+            "status": "exited",
+            "exit_year": 2019,
+            "monitoring_category": "unstable",
+            "other_causes": [PovertyCause.objects.get(code="illness")],
+        },
+    )
+    services.member_update(
+        actor=superuser,
+        member=households["C"].members.get(relation=Relation.HEAD),
+        version=1,
+        data={"name": "王五"},
+    )
+    return households
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"area": "620623"}, {"A", "B", "C"}),
+        ({"area": "620623100"}, {"A", "B"}),
+        ({"area": "620623100000"}, {"A", "B"}),
+        ({"area": "6206"}, {"A", "B", "C"}),
+        ({"area": "620622"}, set()),
+        ({"area": "12"}, set()),
+        ({"village": VILLAGE_A}, {"A"}),
+        ({"status": "registered"}, {"A", "C"}),
+        ({"status": "exited"}, {"B"}),
+        ({"q": "张建"}, {"A", "B"}),
+        ({"q": "王"}, {"C"}),
+        ({"q": "李秀英"}, {"A", "B", "C"}),
+        ({"monitoring_category": "unstable"}, {"B"}),
+        ({"cause": "illness"}, {"A", "B"}),
+        ({"main_cause": "illness"}, {"A"}),
+        ({"attribute": "general"}, {"A"}),
+        ({"planned_exit_year": 2018}, {"A"}),
+        ({"exit_year": 2019}, {"B"}),
+    ],
+)
+def test_household_filters(api, varied, county_office, params, expected):
     response = api(county_office).get("/api/households/", **params)
     assert response.status_code == 200
-    assert response.json()["count"] == expected
+    found = {row["id"] for row in response.json()["results"]}
+    assert found == {varied[letter].pk for letter in expected}
 
 
 def test_search_by_id_number_prefix(api, households, county_office):

@@ -79,3 +79,37 @@ def test_seed_demo_builds_a_county_with_every_status_and_one_user_per_role(db, c
     call_command("seed_demo", "--households", "60", "--if-empty")
     assert Household.objects.count() == 60
     assert "demo_cadre" in capsys.readouterr().out
+
+
+def test_load_areas_moves_existing_areas_under_a_level_that_arrives_later(db, tmp_path):
+    first = tmp_path / "villages.csv"
+    first.write_text("code,name\n620623,天祝县\n620623100200,岔口驿村\n", encoding="utf-8")
+    call_command("load_areas", str(first))
+    assert Area.objects.get(code="620623100200").parent_id == "620623000000"
+    second = tmp_path / "townships.csv"
+    second.write_text('code,name,rural_population\n620623100,华藏寺镇,"1,200"\n', encoding="utf-8")
+    call_command("load_areas", str(second))
+    assert Area.objects.get(code="620623100200").parent_id == "620623100000"
+    assert Area.objects.get(code="620623100000").rural_population == 1200
+
+
+def test_load_areas_reports_a_bad_population_at_its_row(db, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("code,name,rural_population\n62,甘肃省,很多\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="第 2 行"):
+        call_command("load_areas", str(path))
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        ("village_cadre", "620623"),
+        ("township_office", "620623100200"),
+        ("county_office", "620623100"),
+    ],
+)
+def test_grant_puts_a_role_only_at_its_level(db, areas_csv, role, code):
+    call_command("load_areas", str(areas_csv))
+    with pytest.raises(CommandError, match="一级"):
+        call_command("grant", "wang", role, code)
+    assert not Post.objects.exists()

@@ -37,9 +37,16 @@ def test_per_capita_income_is_compared_with_that_years_line(households, superuse
         actor=superuser, household=households["B"], year=2016, data={"wage_income": Decimal("8856")}
     )
     assert below.per_capita_net_income == Decimal("2951.67")
-    assert selectors.line_comparison(below.per_capita_net_income, lines[2016]) is True
-    assert selectors.line_comparison(above.per_capita_net_income, lines[2016]) is False
-    assert selectors.line_comparison(above.per_capita_net_income, lines.get(1999)) is None
+    assert selectors.below_line(below.net_income, 3, lines[2016]) is True
+    assert selectors.below_line(above.net_income, 3, lines[2016]) is False
+    assert selectors.below_line(above.net_income, 3, lines.get(1999)) is None
+
+
+def test_the_line_is_compared_before_rounding():
+    # 8855.99 / 3 = 2951.996..., which rounds to 2952.00 but is still below the 2952 line.
+    line = PovertyLine(year=2016, amount=Decimal("2952"))
+    assert per_capita(Decimal("8855.99"), 3) == Decimal("2952.00")
+    assert selectors.below_line(Decimal("8855.99"), 3, line) is True
 
 
 def test_amounts_cannot_be_negative(households, superuser):

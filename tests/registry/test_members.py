@@ -178,3 +178,31 @@ def test_read_only_roles_cannot_change_their_own_area(households, township_offic
             version=1,
             data={"phone": "13800000000"},
         )
+
+
+def test_a_sole_head_cannot_leave_either(areas, superuser):
+    household = make_household(village=VILLAGE_A, actor=superuser, members=[member_data()])
+    head = household.members.get()
+    with pytest.raises(ValidationError) as error:
+        services.member_leave(actor=superuser, member=head, reason="death")
+    assert "已清退/减少" in error.value.message_dict["relation"][0]
+    assert household.members.live().count() == 1
+
+
+def test_changing_another_kind_of_id_keeps_sex_and_birth_date(households, superuser):
+    member = services.member_add(
+        actor=superuser,
+        household=households["A"],
+        data={
+            "name": "外籍",
+            "id_type": "other",
+            "id_number": "E1234567",
+            "sex": "female",
+            "birth_date": dt.date(1990, 5, 5),
+            "relation": Relation.DAUGHTER_IN_LAW,
+        },
+    )
+    updated = services.member_update(
+        actor=superuser, member=member, version=member.version, data={"id_number": "E7654321"}
+    )
+    assert (updated.sex, updated.birth_date) == ("female", dt.date(1990, 5, 5))

@@ -196,3 +196,114 @@ def test_admin_history_shows_the_households_change_records(client, households, c
     )
     other = households["B"]
     assert client.get(f"/admin/registry/household/{other.pk}/history/").status_code == 404
+
+
+def test_a_cadre_cannot_touch_another_villages_incomes_or_head(api, households, cadre_a, superuser):
+    from registry import services
+
+    other = households["B"]
+    income = services.income_record(actor=superuser, household=other, year=2016, data={})
+    spouse = other.members.get(relation=Relation.SPOUSE)
+    client = api(cadre_a)
+    assert client.get(f"/api/incomes/{income.pk}/").status_code == 404
+    assert (
+        client.patch(f"/api/incomes/{income.pk}/", {"wage_income": "1", "version": 1}).status_code
+        == 404
+    )
+    assert (
+        client.put(
+            f"/api/households/{other.pk}/", {"number": "x", "village": VILLAGE_B, "version": 1}
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        f"/api/households/{other.pk}/change-head/",
+        {"new_head": spouse.pk, "previous_head_relation": "spouse"},
+    )
+    assert response.status_code == 404
+    assert api(cadre_a).get("/api/incomes/").json()["count"] == 0
+    other.refresh_from_db()
+    assert other.head_name == "张建国"
+
+
+def test_admin_refuses_a_post_against_another_village(client, households, cadre_a):
+    other = households["B"]
+    client.force_login(cadre_a)
+    response = client.post(
+        f"/admin/registry/household/{other.pk}/change/", {"phone": "13800000000"}
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.phone == ""
+
+
+@pytest.mark.parametrize(
+    ("persona", "letters"),
+    [("township_office", "AB"), ("county_office", "ABC"), ("other_county_office", "D")],
+)
+def test_admin_lists_each_office_its_subtree(request, client, households, persona, letters):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get("/admin/registry/household/")
+    assert response.status_code == 200
+    shown = {
+        letter for letter, household in households.items() if household.number in response.text
+    }
+    assert shown == set(letters)
+
+
+def test_admin_offers_a_cadre_only_their_villages(client, households, cadre_a):
+    client.force_login(cadre_a)
+    response = client.get(f"/admin/registry/household/{households['A'].pk}/change/")
+    choices = list(response.context["adminform"].form.fields["village"].queryset)
+    assert [area.code for area in choices] == [VILLAGE_A]
+
+
+def test_admin_deletes_an_applicant_through_the_service(client, areas, cadre_a, django_user_model):
+    from registry.choices import Role
+    from registry.services import post_grant
+
+    from ..factories import make_household
+
+    admin_user = post_grant(username="county_admin", role=Role.ADMIN, area_code="620623").user
+    applicant = make_household(
+        village=VILLAGE_A, actor=cadre_a, status="applicant", first_identified_year=None
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/admin/registry/household/{applicant.pk}/delete/")
+    assert page.status_code == 200 and not page.context["protected"]
+    response = client.post(f"/admin/registry/household/{applicant.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Household.objects.filter(pk=applicant.pk).exists()
+    assert ChangeRecord.objects.filter(
+        household_id=applicant.pk, action="delete", model="household"
+    ).exists()
+
+
+def test_an_area_admin_manages_posts_inside_its_area_only(client, areas):
+    from registry.choices import Role
+    from registry.models import Post
+    from registry.services import post_grant
+
+    admin_user = post_grant(username="county_admin", role=Role.ADMIN, area_code="620623").user
+    worker = post_grant(username="worker", role=Role.VILLAGE_CADRE, area_code=VILLAGE_A).user
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/registry/post/add/",
+        {"user": worker.pk, "role": "township_office", "area": "620623100000"},
+    )
+    assert response.status_code == 302
+    assert Post.objects.filter(user=worker, role="township_office").exists()
+    response = client.post(
+        "/admin/registry/post/add/",
+        {"user": worker.pk, "role": "county_office", "area": "620622000000"},
+    )
+    assert response.status_code == 200 and "area" in response.context["adminform"].form.errors
+    response = client.post(
+        "/admin/registry/post/add/",
+        {"user": worker.pk, "role": "village_cadre", "area": "620623000000"},
+    )
+    assert "一级" in str(response.context["adminform"].form.errors)
+
+
+def test_the_schema_is_not_public(client):
+    assert client.get("/api/schema/").status_code in (401, 403)
