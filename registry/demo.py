@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from . import history, idnumbers
+from . import history, idnumbers, selectors
 from .choices import (
     ChangeAction,
     Education,
@@ -56,7 +56,6 @@ CAUSE_WEIGHTS = {
     "disaster": 2,
     "low_motivation": 1,
 }
-DEMO_INCOME_YEAR = 2020
 
 
 def build_areas(*, counties: int, townships: int, villages: int) -> list[str]:
@@ -314,10 +313,12 @@ def seed(
     """Build areas and `households` households spread over the villages; returns village codes."""
     rng = random.Random(seed)
     people = PeopleFactory(rng)
-    today = dt.date(DEMO_INCOME_YEAR, 12, 31)
+    # Incomes for the year the registry is collecting, ages as at the end of that year.
+    income_year = selectors.current_income_year()
+    today = dt.date(income_year, 12, 31)
     village_codes = build_areas(counties=counties, townships=townships, villages=villages)
     line = (
-        PovertyLine.objects.filter(year=DEMO_INCOME_YEAR).values_list("amount", flat=True).first()
+        PovertyLine.objects.filter(year=income_year).values_list("amount", flat=True).first()
     )
     line = line or Decimal("4000")
     start = Household.objects.count()
@@ -352,7 +353,7 @@ def seed(
             income_rows = [
                 Income(
                     household=h,
-                    year=DEMO_INCOME_YEAR,
+                    year=income_year,
                     **_income_fields(rng, line=line, size=h.size, status=h.status),
                 )
                 for h in rows
