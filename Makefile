@@ -6,7 +6,7 @@ DEMO_HOUSEHOLDS ?= 120
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/poverty_registry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install lint format services messages clean
+.PHONY: run test install browser lint format messages clean
 
 # Reinstall only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -17,6 +17,13 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# Browser tests drive Debian's Chromium (never a downloaded browser); the CJK fonts make the
+# screenshots readable.
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium fonts-noto-cjk >/dev/null; }
+
 run: export DEBUG = 1
 run: install
 	$(BIN)/python manage.py migrate --no-input
@@ -24,7 +31,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: export SECRET_KEY = test-only-secret-key-not-for-production
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
@@ -45,4 +52,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache test-output

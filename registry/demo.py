@@ -317,9 +317,7 @@ def seed(
     income_year = selectors.current_income_year()
     today = dt.date(income_year, 12, 31)
     village_codes = build_areas(counties=counties, townships=townships, villages=villages)
-    line = (
-        PovertyLine.objects.filter(year=income_year).values_list("amount", flat=True).first()
-    )
+    line = PovertyLine.objects.filter(year=income_year).values_list("amount", flat=True).first()
     line = line or Decimal("4000")
     start = Household.objects.count()
     done = 0

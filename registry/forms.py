@@ -1,6 +1,8 @@
 """Forms of the registry pages. They check input shape and show errors at the field; the rules
 themselves run in the models' clean() and in the services, which the forms call."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +78,9 @@ INCOME_FORM_FIELDS = [
     "production_cost",
     "household_size",
 ]
+
+
+MONEY_FIELDS = INCOME_FORM_FIELDS[1:6]
 
 
 class VersionField(forms.IntegerField):
@@ -167,11 +172,19 @@ class IncomeForm(forms.ModelForm):
         self.fields["household_size"].help_text = _("默认取在册人数 %(size)s。") % {
             "size": household.size
         }
-        for name in INCOME_FORM_FIELDS[1:6]:
+        for name in MONEY_FIELDS:
+            self.fields[name].required = False  # an empty amount is 0, not an error
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
         if self.instance.pk:
             self.fields["year"].disabled = True
             self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in MONEY_FIELDS:
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = Decimal("0")
+        return cleaned
 
 
 class MemberLeaveForm(forms.Form):

@@ -21,6 +21,7 @@ from .errors import ConflictError
 from .filtersets import HouseholdFilterSet
 from .forms import (
     INCOME_FORM_FIELDS,
+    MONEY_FIELDS,
     ChangeHeadForm,
     HouseholdForm,
     IncomeForm,
@@ -135,6 +136,9 @@ def household_list(request):
         "page": page,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
+        "more_filters": any(
+            request.GET.get(name) for name in filterset.form.fields if name not in ("q", "ordering")
+        ),
         "ordering": request.GET.get("ordering", ""),
         "can_register": bool(area_prefixes(request.user, EDITOR_ROLES) != []),
     }
@@ -414,7 +418,7 @@ def _income_preview(household, data, income=None) -> dict:
     """The per-capita figure as the cadre types, with the same formula the registry stores."""
     source = data if data else {}
     values = {
-        name: _money(source.get(name, getattr(income, name, 0))) for name in INCOME_FORM_FIELDS[1:6]
+        name: _money(source.get(name, getattr(income, name, 0))) for name in MONEY_FIELDS
     }
     net = net_income(
         wage=values["wage_income"],

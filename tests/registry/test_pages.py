@@ -431,3 +431,12 @@ def test_card_shows_the_family_income_and_the_cadre(logged_in, households, super
     assert "张建国" in page.text and "李秀英" in page.text
     assert "3000.00" in page.text and "高于标准" in page.text
     assert "13809350001" in page.text
+
+
+def test_empty_amounts_count_as_zero(logged_in, households, cadre_a):
+    response = logged_in(cadre_a).post(
+        reverse("income-create", args=[households["A"].pk]), {"year": "2016", "wage_income": "3000"}
+    )
+    assert response.status_code == 302
+    income = Income.objects.get(household=households["A"], year=2016)
+    assert (income.production_income, income.production_cost, income.net_income) == (0, 0, 3000)
