@@ -1,5 +1,7 @@
 """A village cadre registers a household in the browser, as on a phone and on a laptop."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -78,6 +80,9 @@ def test_a_cadre_registers_a_household_end_to_end(page, shot, cadre_a, live_serv
     expect(page.locator("h1")).to_have_text("精准扶贫明白卡")
     expect(page.locator(".sheet")).to_contain_text("3800.00")
     shot("08-card")
+    # The card prints on one A4 page.
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
     assert not page.console_errors
 

@@ -440,3 +440,16 @@ def test_empty_amounts_count_as_zero(logged_in, households, cadre_a):
     assert response.status_code == 302
     income = Income.objects.get(household=households["A"], year=2016)
     assert (income.production_income, income.production_cost, income.net_income) == (0, 0, 3000)
+
+
+def test_list_queries_do_not_grow_with_the_page(
+    logged_in, households, superuser, county_office, django_assert_max_num_queries
+):
+    from ..factories import make_household
+
+    for _ in range(12):
+        make_household(village=VILLAGE_A, actor=superuser)
+    client = logged_in(county_office)
+    with django_assert_max_num_queries(8):
+        response = client.get("/households/")
+    assert response.context["page"].paginator.count == 15
