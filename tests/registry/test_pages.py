@@ -453,3 +453,13 @@ def test_list_queries_do_not_grow_with_the_page(
     with django_assert_max_num_queries(8):
         response = client.get("/households/")
     assert response.context["page"].paginator.count == 15
+
+
+def test_the_language_switch_turns_the_pages_english(logged_in, households, cadre_a):
+    client = logged_in(cadre_a)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/")
+    assert "My work" in page.text and "我的工作" not in page.text
+    detail = client.get(reverse("household-detail", args=[households["A"].pk]))
+    assert "Household members" in detail.text
