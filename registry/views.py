@@ -417,9 +417,7 @@ def _money(value) -> Decimal:
 def _income_preview(household, data, income=None) -> dict:
     """The per-capita figure as the cadre types, with the same formula the registry stores."""
     source = data if data else {}
-    values = {
-        name: _money(source.get(name, getattr(income, name, 0))) for name in MONEY_FIELDS
-    }
+    values = {name: _money(source.get(name, getattr(income, name, 0))) for name in MONEY_FIELDS}
     net = net_income(
         wage=values["wage_income"],
         production=values["production_income"],
