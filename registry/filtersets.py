@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -69,16 +70,22 @@ class HouseholdFilterSet(django_filters.FilterSet):
     area = AreaPrefixFilter(area_field="village__code")
     village = django_filters.CharFilter(field_name="village_id", label=_("行政村代码"))
     group = django_filters.CharFilter(label=_("村民小组"))
-    status = django_filters.MultipleChoiceFilter(choices=HouseholdStatus.choices, label=_("状态"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=HouseholdStatus.choices, label=_("状态"), widget=forms.CheckboxSelectMultiple
+    )
     attribute = django_filters.ModelChoiceFilter(
         queryset=HouseholdAttribute.objects.all(), label=_("贫困户属性")
     )
-    cause = django_filters.CharFilter(method="filter_cause", label=_("致贫原因（主要或其他）代码"))
+    cause = django_filters.ChoiceFilter(
+        choices=lambda: list(PovertyCause.objects.values_list("code", "name")),
+        method="filter_cause",
+        label=_("致贫原因（主要或其他）"),
+    )
     main_cause = django_filters.ModelChoiceFilter(
         queryset=PovertyCause.objects.all(), label=_("主要致贫原因")
     )
     monitoring_category = django_filters.MultipleChoiceFilter(
-        choices=MonitoringCategory.choices, label=_("监测类型")
+        choices=MonitoringCategory.choices, label=_("监测类型"), widget=forms.CheckboxSelectMultiple
     )
     planned_exit_year = django_filters.NumberFilter(label=_("计划脱贫年度"))
     first_identified_year = django_filters.NumberFilter(label=_("识别年度"))
@@ -108,6 +115,20 @@ class HouseholdFilterSet(django_filters.FilterSet):
     class Meta:
         model = Household
         fields = []
+
+    PAGE_ONLY_HIDDEN = ("village", "ordering", "q")
+
+    def for_pages(self, user):
+        """On the pages the area is picked from the user's own townships and villages by name;
+        the API takes the code."""
+        areas = Area.objects.visible_to(user).filter(level__in=["township", "village"])
+        choices = [("", _("全部"))] + [
+            (area.code, ("　" if area.level == "village" else "") + area.name)
+            for area in areas.order_by("code")
+        ]
+        self.form.fields["area"].widget = forms.Select(choices=choices)
+        self.form.fields["area"].label = _("地区")
+        return self
 
     def filter_cause(self, qs, name, value):
         """Main or other cause of poverty."""

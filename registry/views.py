@@ -124,7 +124,7 @@ def household_list(request):
         request.GET or None,
         queryset=Household.objects.visible_to(request.user).select_related("village"),
         request=request,
-    )
+    ).for_pages(request.user)
     households = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
