@@ -7,44 +7,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AreaLevel, MemberLeaveReason, Relation
-from .models import Area, Household, Income, Member, PovertyCause
+from .models import (
+    HOUSEHOLD_EDITABLE_FIELDS,
+    INCOME_AMOUNT_FIELDS,
+    Area,
+    Household,
+    Income,
+    Member,
+    PovertyCause,
+)
 from .scope import EDITOR_ROLES, area_prefixes, prefix_q
 
-HOUSEHOLD_FORM_FIELDS = [
-    "number",
-    "village",
-    "group",
-    "phone",
-    "bank_name",
-    "bank_account",
-    "standard",
-    "attribute",
-    "main_cause",
-    "other_causes",
-    "first_identified_year",
-    "planned_exit_year",
-    "exit_year",
-    "return_year",
-    "status",
-    "removal_reason",
-    "removal_note",
-    "monitoring_category",
-    "military_family",
-    "only_child",
-    "two_daughters",
-    "relocated",
-    "relocation_mode",
-    "resettlement_mode",
-    "cultivated_land_area",
-    "forest_land_area",
-    "housing_area",
-    "housing_safety",
-    "safe_drinking_water",
-    "electricity",
-    "broadcast_tv",
-    "sanitary_toilet",
-    "road_distance_km",
-]
 MEMBER_FORM_FIELDS = [
     "name",
     "id_type",
@@ -69,18 +42,10 @@ MEMBER_FORM_FIELDS = [
     "tekun",
     "join_reason",
 ]
-INCOME_FORM_FIELDS = [
-    "year",
-    "wage_income",
-    "production_income",
-    "property_income",
-    "transfer_income",
-    "production_cost",
-    "household_size",
-]
+INCOME_FORM_FIELDS = ["year", *INCOME_AMOUNT_FIELDS, "household_size"]
 
 
-MONEY_FIELDS = INCOME_FORM_FIELDS[1:6]
+MONEY_FIELDS = INCOME_AMOUNT_FIELDS
 
 
 class VersionField(forms.IntegerField):
@@ -97,7 +62,7 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = HOUSEHOLD_FORM_FIELDS
+        fields = HOUSEHOLD_EDITABLE_FIELDS
         widgets = {
             "other_causes": forms.CheckboxSelectMultiple,
             "removal_note": forms.TextInput,

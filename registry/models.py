@@ -351,6 +351,44 @@ class Household(Versioned):
             raise ValidationError(errors)
 
 
+# The fields a user edits, in the order the pages and the API show them.
+HOUSEHOLD_EDITABLE_FIELDS = [
+    "number",
+    "village",
+    "group",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "standard",
+    "attribute",
+    "main_cause",
+    "other_causes",
+    "first_identified_year",
+    "planned_exit_year",
+    "exit_year",
+    "return_year",
+    "status",
+    "removal_reason",
+    "removal_note",
+    "monitoring_category",
+    "military_family",
+    "only_child",
+    "two_daughters",
+    "relocated",
+    "relocation_mode",
+    "resettlement_mode",
+    "cultivated_land_area",
+    "forest_land_area",
+    "housing_area",
+    "housing_safety",
+    "safe_drinking_water",
+    "electricity",
+    "broadcast_tv",
+    "sanitary_toilet",
+    "road_distance_km",
+]
+
+
 # --- members --------------------------------------------------------------------------------
 
 
@@ -517,6 +555,15 @@ class Member(Versioned):
 
 
 # --- incomes and the line -----------------------------------------------------------------------
+
+
+INCOME_AMOUNT_FIELDS = (
+    "wage_income",
+    "production_income",
+    "property_income",
+    "transfer_income",
+    "production_cost",
+)
 
 
 class IncomeQuerySet(ScopedQuerySet):

@@ -28,7 +28,7 @@ from .choices import (
     Role,
 )
 from .errors import ConflictError
-from .models import Area, Household, Income, Member, Post
+from .models import INCOME_AMOUNT_FIELDS, Area, Household, Income, Member, Post
 from .scope import EDITOR_ROLES, LEVEL_DIGITS, area_prefixes, covers, ensure_can_edit, level_of
 
 HOUSEHOLD_FIELDS = frozenset(
@@ -39,16 +39,7 @@ MEMBER_FIELDS = frozenset(
     for f in Member._meta.concrete_fields
     if f.editable and f.name not in {"id", "household", "left_on", "leave_reason", "leave_note"}
 )
-INCOME_FIELDS = frozenset(
-    {
-        "wage_income",
-        "production_income",
-        "property_income",
-        "transfer_income",
-        "production_cost",
-        "household_size",
-    }
-)
+INCOME_FIELDS = frozenset({*INCOME_AMOUNT_FIELDS, "household_size"})
 
 CONSTRAINT_FIELDS = {
     "member_one_live_record_per_person": "id_number",

@@ -65,6 +65,16 @@ def show_errors(error: ValidationError, form, member_forms=()) -> None:
             target.add_error(field, message)
 
 
+def run_service(change, form, member_forms=()) -> bool:
+    """Call a service for a valid form; its errors go to the form's fields. True when it worked."""
+    try:
+        change()
+    except ValidationError as error:
+        show_errors(error, form, member_forms)
+        return False
+    return True
+
+
 def _changed(form) -> dict:
     return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
 
@@ -488,14 +498,16 @@ def member_leave(request, pk: int):
     member = get_object_or_404(Member.objects.visible_to(request.user).live(), pk=pk)
     household = _editable_household(request, member.household_id)
     form = MemberLeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_leave(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(error, form)
-        else:
-            messages.success(request, _("%(name)s 已减员。") % {"name": member.name})
-            return redirect("household-detail", pk=household.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            lambda: services.member_leave(actor=request.user, member=member, **form.cleaned_data),
+            form,
+        )
+    ):
+        messages.success(request, _("%(name)s 已减员。") % {"name": member.name})
+        return redirect("household-detail", pk=household.pk)
     return render(
         request,
         "registry/member_leave.html",
@@ -508,14 +520,16 @@ def member_leave(request, pk: int):
 def household_change_head(request, pk: int):
     household = _editable_household(request, pk)
     form = ChangeHeadForm(request.POST or None, household=household)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_change_head(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            lambda: services.household_change_head(
                 actor=request.user, household=household, **form.cleaned_data
-            )
-        except ValidationError as error:
-            show_errors(error, form)
-        else:
-            messages.success(request, _("户主已变更。"))
-            return redirect("household-detail", pk=household.pk)
+            ),
+            form,
+        )
+    ):
+        messages.success(request, _("户主已变更。"))
+        return redirect("household-detail", pk=household.pk)
     return render(request, "registry/change_head.html", {"form": form, "household": household})

@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 
 from registry import services
 from registry.choices import Relation
-from registry.forms import HOUSEHOLD_FORM_FIELDS
-from registry.models import ChangeRecord, Household, Income, Member
+from registry.models import HOUSEHOLD_EDITABLE_FIELDS, ChangeRecord, Household, Income, Member
 
 from ..conftest import VILLAGE_A
 from ..factories import id_number
@@ -49,7 +48,7 @@ def household_post(household=None, members=(), **fields):
     else:
         current = {
             name: _form_value(value)
-            for name, value in model_to_dict(household, fields=HOUSEHOLD_FORM_FIELDS).items()
+            for name, value in model_to_dict(household, fields=HOUSEHOLD_EDITABLE_FIELDS).items()
         }
     data = {name: value for name, value in current.items() if value is not False}
     for name in ("safe_drinking_water", "electricity", "broadcast_tv", "sanitary_toilet"):
