@@ -222,7 +222,7 @@ class HouseholdAdmin(ScopedAdmin):
         return obj.village_id
 
     def mask(self, obj) -> None:
-        obj.bank_account = idnumbers.mask(obj.bank_account)
+        idnumbers.mask_household(obj)
 
     def has_add_permission(self, request):
         # A household is registered with its members in one step: on the pages, the API or import.
@@ -288,9 +288,7 @@ class MemberAdmin(BirthYearMixin, ScopedAdmin):
     show_full_result_count = False
 
     def mask(self, obj) -> None:
-        obj.id_number = idnumbers.mask(obj.id_number)
-        obj.disability_certificate = idnumbers.mask(obj.disability_certificate)
-        obj.birth_date = None
+        idnumbers.mask_member(obj)
 
     def has_add_permission(self, request):
         return False

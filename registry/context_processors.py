@@ -1,4 +1,4 @@
-from .scope import EDITOR_ROLES, roles_of
+from .scope import can_register
 
 
 def user_roles(request):
@@ -6,4 +6,4 @@ def user_roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_can_register": bool(roles_of(user) & EDITOR_ROLES)}
+    return {"user_can_register": can_register(user)}

@@ -1,9 +1,11 @@
 """Forms of the registry pages. They check input shape and show errors at the field; the rules
 themselves run in the models' clean() and in the services, which the forms call."""
 
+import json
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AreaLevel, MemberLeaveReason, Relation
@@ -56,8 +58,25 @@ class VersionField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
 
+    def has_changed(self, initial, data):
+        # A newer version on the server is a conflict for the service to judge, not a change
+        # the user made.
+        return False
 
-class HouseholdForm(forms.ModelForm):
+
+class OpenedValuesMixin:
+    """Each field carries the value the page showed when it was opened (a hidden initial input),
+    so what the user changed is known even when someone saved a newer version meanwhile: only
+    those fields are saved, and only where both changed the same field is there a conflict."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("version", "id"):
+                field.show_hidden_initial = True
+
+
+class HouseholdForm(OpenedValuesMixin, forms.ModelForm):
     version = VersionField()
 
     class Meta:
@@ -81,7 +100,7 @@ class HouseholdForm(forms.ModelForm):
             self.fields[name].widget.attrs["inputmode"] = "numeric" if name != "number" else "text"
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(OpenedValuesMixin, forms.ModelForm):
     version = VersionField()
 
     class Meta:
@@ -91,8 +110,19 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Checked as it is typed; the number goes in a POST body, never in a URL or a log.
         self.fields["id_number"].widget.attrs.update(
-            {"autocomplete": "off", "spellcheck": "false", "class": "id-number"}
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "class": "id-number",
+                "hx-post": reverse("member-check-id"),
+                "hx-trigger": "input changed delay:300ms, blur",
+                "hx-vals": json.dumps({"prefix": self.prefix}),
+                "hx-params": f"{self.add_prefix('id_number')},prefix",
+                "hx-target": f"#{self.prefix}-id-check",
+                "hx-sync": "this:replace",
+            }
         )
         self.fields["sex"].required = False
         self.fields["birth_date"].help_text = _("可留空，按证件号码自动填写。")
@@ -120,7 +150,7 @@ MemberFormSet = forms.modelformset_factory(
 )
 
 
-class IncomeForm(forms.ModelForm):
+class IncomeForm(OpenedValuesMixin, forms.ModelForm):
     version = VersionField()
     household_size = forms.IntegerField(
         label=_("家庭人口数"), min_value=1, max_value=99, required=False

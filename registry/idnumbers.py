@@ -132,3 +132,18 @@ def mask_fields(data: dict) -> dict:
         elif isinstance(value, list):
             data[key] = [masker(v) if isinstance(v, str) else v for v in value]
     return data
+
+
+def mask_household(household) -> None:
+    """Mask a household instance for a reader who does not keep it. It must not be saved."""
+    household.bank_account = mask(household.bank_account)
+
+
+def mask_member(member) -> None:
+    """Mask a member instance for a reader who does not keep it: the ID number, the disability
+    certificate (the ID number plus two digits) and the birth date (its hidden middle), leaving
+    the birth year in `masked_birth_date`. It must not be saved."""
+    member.masked_birth_date = mask_date(member.birth_date.isoformat()) if member.birth_date else ""
+    member.birth_date = None
+    member.id_number = mask(member.id_number)
+    member.disability_certificate = mask(member.disability_certificate)

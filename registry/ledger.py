@@ -55,7 +55,7 @@ COLUMNS = [
     Column("证件号码", lambda h, m, i: m.id_number, 21),
     Column("性别", lambda h, m, i: _label(Sex, m.sex), 6),
     Column("民族", lambda h, m, i: m.ethnicity, 8),
-    Column("出生日期", lambda h, m, i: m.birth_date, 12),
+    Column("出生日期", lambda h, m, i: m.birth_date or getattr(m, "masked_birth_date", ""), 12),
     Column("与户主关系", lambda h, m, i: _label(Relation, m.relation), 10),
     Column("文化程度", lambda h, m, i: _label(Education, m.education), 12),
     Column("在校生状况", lambda h, m, i: _label(SchoolStatus, m.school_status), 12),
@@ -80,14 +80,12 @@ COLUMNS = [
 ]
 
 
-COLUMN_INDEX = {column.header: index for index, column in enumerate(COLUMNS)}
-
-
 def write_member_ledger(
     households: Iterable[Household], *, year: int, full_prefixes: list[str] | None
 ) -> bytes:
-    """An .xlsx of the households' live members. ID and bank numbers are masked for households
-    outside `full_prefixes` (the areas the user keeps); every text cell is neutralised."""
+    """An .xlsx of the households' live members. ID, bank and birth dates are masked for
+    households outside `full_prefixes` (the areas the user keeps); every text cell is
+    neutralised."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("家庭成员台账")))
     for index, column in enumerate(COLUMNS, start=1):
@@ -98,11 +96,12 @@ def write_member_ledger(
     for household in households:
         income = next((i for i in household.year_incomes if i.year == year), None)
         in_full = covers(full_prefixes, household.village_id)
+        if not in_full:
+            idnumbers.mask_household(household)
         for member in household.live_members:
-            row = [column.value(household, member, income) for column in COLUMNS]
             if not in_full:
-                row[COLUMN_INDEX["证件号码"]] = idnumbers.mask(member.id_number)
-                row[COLUMN_INDEX["银行账号"]] = idnumbers.mask(household.bank_account)
+                idnumbers.mask_member(member)
+            row = [column.value(household, member, income) for column in COLUMNS]
             sheet.append([neutralise(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)

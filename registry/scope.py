@@ -97,6 +97,11 @@ def ensure_can_edit(user, area_code: str) -> None:
         raise PermissionDenied(_("您没有修改该地区数据的权限。"))
 
 
+def can_register(user) -> bool:
+    """May this user register households somewhere (a cadre's or an admin's post)?"""
+    return bool(roles_of(user) & EDITOR_ROLES)
+
+
 def roles_of(user) -> set[str]:
     if user.is_superuser:
         return set(Role.values)

@@ -11,7 +11,16 @@ from django.utils.translation import gettext
 
 from . import idnumbers
 from .choices import HouseholdStatus, Role
-from .models import ChangeRecord, Household, Income, Member, Post, PovertyLine
+from .models import (
+    ChangeRecord,
+    Household,
+    Income,
+    Member,
+    Post,
+    PovertyLine,
+    net_income,
+    per_capita,
+)
 from .scope import prefix_q
 
 
@@ -42,6 +51,12 @@ def below_line(net: Decimal, size: int | None, line: PovertyLine | None) -> bool
     if not size or line is None:
         return None
     return Decimal(net) < line.amount * size
+
+
+def last_change(instance) -> ChangeRecord | None:
+    """The latest change record of a household, member or income: who saved it last, when."""
+    model = {Household: "household", Member: "member", Income: "income"}[type(instance)]
+    return ChangeRecord.objects.filter(model=model, object_id=instance.pk).order_by("-at").first()
 
 
 def household_history(household: Household):
@@ -181,3 +196,28 @@ def history_rows(household: Household, *, in_full: bool, limit: int = 50) -> lis
             }
         )
     return rows
+
+
+def income_preview(
+    household: Household, *, amounts: dict, year: int | None, size: int | None
+) -> dict:
+    """The per-capita figure for amounts being typed, with the formula the registry stores and
+    the line of the year; the size defaults to the household's live members."""
+    year = year or current_income_year()
+    size = size or household.size
+    net = net_income(
+        wage=amounts["wage_income"],
+        production=amounts["production_income"],
+        property_=amounts["property_income"],
+        transfer=amounts["transfer_income"],
+        cost=amounts["production_cost"],
+    )
+    line = poverty_lines().get(year)
+    return {
+        "net": net,
+        "size": size,
+        "per_capita": per_capita(net, size),
+        "line": line,
+        "below": below_line(net, size, line),
+        "year": year,
+    }

@@ -3,15 +3,19 @@ household is a 404), every change goes through a service, and the services' erro
 the field they concern."""
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,8 +33,8 @@ from .forms import (
     MemberFormSet,
     MemberLeaveForm,
 )
-from .models import Household, Income, Member, net_income, per_capita
-from .scope import EDITOR_ROLES, area_prefixes, can_edit
+from .models import Household, Income, Member
+from .scope import EDITOR_ROLES, area_prefixes, can_edit, can_register
 
 PAGE_SIZE = 25
 
@@ -47,7 +51,11 @@ def _editable_household(request, pk: int) -> Household:
 
 
 def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx request for a fragment; a history restore wants the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def show_errors(error: ValidationError, form, member_forms=()) -> None:
@@ -79,11 +87,23 @@ def _changed(form) -> dict:
     return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
 
 
-def _conflict(form, current) -> list[dict]:
-    """The fields the user changed that someone else has changed too, with both values."""
+def _opened_value(form, name):
+    """What the page showed for a field when the user opened it (its hidden initial input)."""
+    field = form.fields[name]
+    return field.hidden_widget().value_from_datadict(
+        form.data, form.files, form.add_initial_prefix(name)
+    )
+
+
+def _overlap(form, current) -> list[dict]:
+    """The fields this user changed that someone else changed too, since the page was opened,
+    with both values."""
+    now = model_to_dict(current)
     rows = []
     for name in form.changed_data:
-        if name == "version" or name not in form.fields:
+        if name == "version" or name not in now:
+            continue
+        if not form.fields[name].has_changed(now[name], _opened_value(form, name)):
             continue
         theirs = getattr(current, name)
         if hasattr(theirs, "all"):
@@ -96,13 +116,27 @@ def _conflict(form, current) -> list[dict]:
     return rows
 
 
-def _rebind_version(form, version: int):
-    """After a conflict the form keeps the user's values but now names the current version, so a
-    second save is a deliberate overwrite of what the user has seen."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = version
-    form.data = data
-    return form
+def save_versioned(step, form) -> dict | None:
+    """Run step(version) from the version the user opened. If someone saved in between without
+    touching the fields this user changed, this user's changes go on top of theirs; if they
+    touched the same fields, nothing is saved and the overlap is returned to be shown, and the
+    form now names the current version, so saving again is a deliberate choice."""
+    try:
+        step(form.cleaned_data.get("version"))
+    except ConflictError as error:
+        rows = _overlap(form, error.current)
+        if not rows:
+            step(error.current.version)
+            return None
+        data = form.data.copy()
+        data[form.add_prefix("version")] = error.current.version
+        form.data = data
+        return {
+            "rows": rows,
+            "current": error.current,
+            "last": selectors.last_change(error.current),
+        }
+    return None
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -127,15 +161,23 @@ def home(request):
     )
 
 
+def filtered_households(request, queryset):
+    """The user's households through the shared FilterSet, in a stable order (ties by id).
+    A filter that does not validate matches nothing: "exactly what is filtered", never more."""
+    filterset = HouseholdFilterSet(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return filterset, queryset.none()
+    households = filterset.qs
+    return filterset, households.order_by(*households.query.order_by, "id")
+
+
 @login_required
 @require_GET
 def household_list(request):
-    filterset = HouseholdFilterSet(
-        request.GET or None,
-        queryset=Household.objects.visible_to(request.user).select_related("village"),
-        request=request,
-    ).for_pages(request.user)
-    households = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    filterset, households = filtered_households(
+        request, Household.objects.visible_to(request.user).select_related("village")
+    )
+    filterset.for_pages(request.user)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -150,22 +192,25 @@ def household_list(request):
             request.GET.get(name) for name in filterset.form.fields if name not in ("q", "ordering")
         ),
         "ordering": request.GET.get("ordering", ""),
-        "can_register": bool(area_prefixes(request.user, EDITOR_ROLES) != []),
     }
     template = (
         "registry/_household_table.html" if _is_htmx(request) else "registry/household_list.html"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # the partial and the page share one URL
+    return response
 
 
 @login_required
 @require_GET
 def household_export(request):
     """The filtered list as a member ledger (.xlsx): the same scope, filters and masking."""
-    filterset = HouseholdFilterSet(
-        request.GET or None, queryset=Household.objects.visible_to(request.user), request=request
-    )
-    households = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    filterset, households = filtered_households(request, Household.objects.visible_to(request.user))
+    if filterset.errors:
+        return HttpResponseBadRequest(
+            _("筛选条件有误，未导出：%(errors)s")
+            % {"errors": "；".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())}
+        )
     content = ledger.write_member_ledger(
         selectors.households_for_export(households),
         year=selectors.current_income_year(),
@@ -201,9 +246,9 @@ def household_detail(request, pk: int):
     in_full = can_edit(request.user, household.village_id)
     members = list(household.members.order_by("left_on", "id"))
     if not in_full:
+        idnumbers.mask_household(household)
         for member in members:
-            member.id_number = idnumbers.mask(member.id_number)
-        household.bank_account = idnumbers.mask(household.bank_account)
+            idnumbers.mask_member(member)
     history = selectors.history_rows(household, in_full=in_full)
     return render(
         request,
@@ -225,7 +270,9 @@ def household_card(request, pk: int):
     """明白卡: one A4 page for the family's wall and the cadre's folder."""
     household = _household(request, pk)
     if not can_edit(request.user, household.village_id):
-        household.bank_account = idnumbers.mask(household.bank_account)
+        idnumbers.mask_household(household)
+        for member in household.live_members:
+            idnumbers.mask_member(member)
     year = selectors.current_income_year()
     income = household.incomes.filter(year=year).first() or household.incomes.first()
     line = selectors.poverty_lines().get(income.year) if income else None
@@ -252,7 +299,7 @@ def household_card(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_create(request):
-    if not area_prefixes(request.user, EDITOR_ROLES) and not request.user.is_superuser:
+    if not can_register(request.user):
         raise PermissionDenied(_("您的岗位不能登记新户。"))
     form = HouseholdForm(request.POST or None, user=request.user)
     formset = MemberFormSet(request.POST or None, queryset=Member.objects.none(), prefix="members")
@@ -290,27 +337,19 @@ def household_create(request):
 def household_edit(request, pk: int):
     household = _editable_household(request, pk)
     form = HouseholdForm(request.POST or None, instance=household, user=request.user)
-    formset = MemberFormSet(
-        request.POST or None,
-        queryset=household.members.live().order_by("id"),
-        prefix="members",
+    # A member who left while this page was open still resolves to their own record (which the
+    # service then refuses to change), instead of coming back as a new member.
+    posted = [v for k, v in request.POST.items() if k.startswith("members-") and k.endswith("-id")]
+    members = household.members.filter(
+        Q(left_on__isnull=True) | Q(pk__in=[pk for pk in posted if pk.isdigit()])
     )
+    formset = MemberFormSet(request.POST or None, queryset=members.order_by("id"), prefix="members")
     conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            failed = _save_household_and_members(request.user, household, form, formset)
-        except ConflictError as error:
-            target = (
-                form
-                if isinstance(error.current, Household)
-                else next(f for f in formset.forms if f.instance.pk == error.current.pk)
-            )
-            conflict = {"rows": _conflict(target, error.current), "who": error.current}
-            _rebind_version(target, error.current.version)
-        else:
-            if not failed:
-                messages.success(request, _("已保存。"))
-                return redirect("household-detail", pk=household.pk)
+        failed, conflict = _save_household_and_members(request.user, household, form, formset)
+        if not failed and not conflict:
+            messages.success(request, _("已保存。"))
+            return redirect("household-detail", pk=household.pk)
     return render(
         request,
         "registry/household_form.html",
@@ -318,55 +357,39 @@ def household_edit(request, pk: int):
     )
 
 
-def _save_household_and_members(actor, household, form, formset) -> bool:
+def _save_household_and_members(actor, household, form, formset) -> tuple[bool, dict | None]:
     """Save the household's fields and each changed member in one transaction. Every rule that
-    fails is shown at its field; if any fails, nothing is kept."""
-    failed = False
-    with transaction.atomic():
-        steps = [
-            (
-                form,
-                lambda: services.household_update(
-                    actor=actor,
-                    household=household,
-                    version=form.cleaned_data["version"],
-                    data=_changed(form),
-                ),
+    fails is shown at its field, a conflict is returned; if either happens, nothing is kept."""
+    steps = [
+        (
+            form,
+            lambda version: services.household_update(
+                actor=actor, household=household, version=version, data=_changed(form)
+            ),
+        )
+    ]
+    for member_form in formset.changed_forms():
+        data = _changed(member_form)
+        data.pop("id", None)
+        if member_form.instance.pk:
+            step = partial(
+                services.member_update, actor=actor, member=member_form.instance, data=data
             )
-        ]
-        for member_form in formset.changed_forms():
-            data = _changed(member_form)
-            data.pop("id", None)
-            if member_form.instance.pk:
-                steps.append(
-                    (
-                        member_form,
-                        lambda f=member_form, d=data: services.member_update(
-                            actor=actor,
-                            member=f.instance,
-                            version=f.cleaned_data["version"],
-                            data=d,
-                        ),
-                    )
-                )
-            else:
-                steps.append(
-                    (
-                        member_form,
-                        lambda d=data: services.member_add(
-                            actor=actor, household=household, data=d
-                        ),
-                    )
-                )
+            steps.append((member_form, lambda version, step=step: step(version=version)))
+        else:
+            step = partial(services.member_add, actor=actor, household=household, data=data)
+            steps.append((member_form, lambda _version, step=step: step()))
+    failed, conflict = False, None
+    with transaction.atomic():
         for target, step in steps:
             try:
-                step()
+                conflict = conflict or save_versioned(step, target)
             except ValidationError as error:
                 show_errors(error, target)
                 failed = True
-        if failed:
+        if failed or conflict:
             transaction.set_rollback(True)
-    return failed
+    return failed, conflict
 
 
 @login_required
@@ -381,29 +404,31 @@ def income_edit(request, pk: int, year: int | None = None):
         data = {name: form.cleaned_data[name] for name in INCOME_FORM_FIELDS[1:]}
         if data["household_size"] is None:
             data.pop("household_size")
-        try:
-            if income:
+        if income:
+            data = {name: value for name, value in data.items() if name in form.changed_data}
+
+            def step(version):
                 services.income_update(
-                    actor=request.user,
-                    income=income,
-                    version=form.cleaned_data["version"],
-                    data=data,
+                    actor=request.user, income=income, version=version, data=data
                 )
-            else:
+        else:
+
+            def step(_version):
                 services.income_record(
                     actor=request.user,
                     household=household,
                     year=form.cleaned_data["year"],
                     data=data,
                 )
+
+        try:
+            conflict = save_versioned(step, form)
         except ValidationError as error:
             show_errors(error, form)
-        except ConflictError as error:
-            conflict = {"rows": _conflict(form, error.current), "who": error.current}
-            _rebind_version(form, error.current.version)
         else:
-            messages.success(request, _("收入已保存。"))
-            return redirect("household-detail", pk=household.pk)
+            if not conflict:
+                messages.success(request, _("收入已保存。"))
+                return redirect("household-detail", pk=household.pk)
     return render(
         request,
         "registry/income_form.html",
@@ -424,39 +449,27 @@ def _money(value) -> Decimal:
         return Decimal(0)
 
 
+def _whole(*values) -> int | None:
+    for value in values:
+        if str(value or "").strip().isdigit():
+            return int(value)
+    return None
+
+
 def _income_preview(household, data, income=None) -> dict:
-    """The per-capita figure as the cadre types, with the same formula the registry stores."""
-    source = data if data else {}
-    values = {name: _money(source.get(name, getattr(income, name, 0))) for name in MONEY_FIELDS}
-    net = net_income(
-        wage=values["wage_income"],
-        production=values["production_income"],
-        property_=values["property_income"],
-        transfer=values["transfer_income"],
-        cost=values["production_cost"],
+    """Reads what the cadre has typed so far; an income being edited supplies its stored year
+    and size (the year field is disabled, so the browser does not send it)."""
+    data = data or {}
+    return selectors.income_preview(
+        household,
+        amounts={name: _money(data.get(name, getattr(income, name, 0))) for name in MONEY_FIELDS},
+        year=_whole(data.get("year"), data.get("preview_year"), getattr(income, "year", None)),
+        size=_whole(
+            data.get("household_size"),
+            data.get("preview_size"),
+            getattr(income, "household_size", None),
+        ),
     )
-    try:
-        size = int(
-            source.get("household_size") or getattr(income, "household_size", 0) or household.size
-        )
-    except (TypeError, ValueError):
-        size = household.size
-    try:
-        year = int(
-            source.get("year") or getattr(income, "year", 0) or selectors.current_income_year()
-        )
-    except (TypeError, ValueError):
-        year = selectors.current_income_year()
-    per_person = per_capita(net, size)
-    line = selectors.poverty_lines().get(year)
-    return {
-        "net": net,
-        "size": size,
-        "per_capita": per_person,
-        "line": line,
-        "below": selectors.below_line(net, size, line),
-        "year": year,
-    }
 
 
 @login_required
@@ -471,11 +484,11 @@ def income_preview(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_POST
 def member_check_id(request):
     """Checks an ID number as it is typed; fills in the row's sex and birth date from it."""
-    prefix = request.GET.get("prefix", "")
-    raw = request.GET.get(f"{prefix}-id_number", request.GET.get("id_number", ""))
+    prefix = request.POST.get("prefix", "")
+    raw = request.POST.get(f"{prefix}-id_number", request.POST.get("id_number", ""))
     context = {"prefix": prefix, "raw": raw}
     if raw.strip():
         try:

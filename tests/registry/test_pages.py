@@ -54,6 +54,9 @@ def household_post(household=None, members=(), **fields):
     for name in ("safe_drinking_water", "electricity", "broadcast_tv", "sanitary_toilet"):
         data[name] = {True: "true", False: "false"}.get(current.get(name), "unknown")
     data.update({name: "on" for name, value in current.items() if value is True})
+    if household is not None:
+        # The page carries what it showed when opened, so that only real changes are saved.
+        data.update({f"initial-{name}": value for name, value in data.items()})
     data.update(version=household.version if household else "", **fields)
     initial = 0
     for index, member in enumerate(members):
@@ -68,7 +71,11 @@ def household_post(household=None, members=(), **fields):
             "migrant_months": "0",
             "join_reason": "original",
         }
+        member = dict(member)
+        opened = member.pop("_opened", None)
         data.update({prefix + k: v for k, v in {**defaults, **member}.items()})
+        if opened:
+            data.update({f"initial-{prefix}{k}": v for k, v in {**defaults, **opened}.items()})
     data.update(
         {
             "members-TOTAL_FORMS": str(len(members)),
@@ -81,15 +88,15 @@ def household_post(household=None, members=(), **fields):
 
 
 def member_post(member: Member) -> dict:
-    return {
-        "id": member.pk,
-        "version": member.version,
+    """A member row as the page shows it, with the values it was opened with."""
+    shown = {
         "name": member.name,
         "id_number": member.id_number,
         "sex": member.sex,
         "birth_date": member.birth_date.isoformat(),
         "relation": member.relation,
     }
+    return {"id": member.pk, "version": member.version, **shown, "_opened": dict(shown)}
 
 
 # --- login and home ----------------------------------------------------------------------------
@@ -304,7 +311,7 @@ def test_a_stale_edit_shows_the_newer_values_and_keeps_them(
     assert response.context["conflict"]["rows"] == [
         {"label": "联系电话", "yours": "13800000001", "theirs": "13900000009"}
     ]
-    assert "已被他人修改" in response.text
+    assert "刚被他人修改过" in response.text
     household.refresh_from_db()
     assert household.phone == "13900000009"
     # The form now names the current version: saving again is a deliberate overwrite.
@@ -378,12 +385,12 @@ def test_income_errors_are_at_the_field(logged_in, households, cadre_a):
 
 def test_id_check_explains_and_fills_in(logged_in, households, cadre_a):
     client = logged_in(cadre_a)
-    bad = client.get(
+    bad = client.post(
         reverse("member-check-id"),
         {"prefix": "members-0", "members-0-id_number": "110105194912310021"},
     )
     assert "最后一位应为 X" in bad.text
-    good = client.get(
+    good = client.post(
         reverse("member-check-id"),
         {"prefix": "members-1", "members-1-id_number": "11010519491231002x"},
     )
@@ -464,3 +471,132 @@ def test_the_language_switch_turns_the_pages_english(logged_in, households, cadr
     assert "My work" in page.text and "我的工作" not in page.text
     detail = client.get(reverse("household-detail", args=[households["A"].pk]))
     assert "Household members" in detail.text
+
+
+def test_a_concurrent_edit_of_other_fields_is_merged_not_overwritten(
+    logged_in, households, cadre_a, superuser
+):
+    household = households["A"]
+    opened = household_post(
+        household, [member_post(m) for m in household.members.live().order_by("id")], group="三组"
+    )
+    services.household_update(
+        actor=superuser, household=household, version=1, data={"phone": "13900000009"}
+    )
+    response = logged_in(cadre_a).post(reverse("household-edit", args=[household.pk]), opened)
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert (household.group, household.phone, household.version) == ("三组", "13900000009", 3)
+
+
+def test_a_member_who_left_meanwhile_does_not_come_back(logged_in, households, cadre_a, superuser):
+    household = households["A"]
+    rows = [member_post(m) for m in household.members.live().order_by("id")]
+    daughter = household.members.get(relation=Relation.DAUGHTER)
+    services.member_leave(actor=superuser, member=daughter, reason="death")
+    response = logged_in(cadre_a).post(
+        reverse("household-edit", args=[household.pk]), household_post(household, rows)
+    )
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        [f.errors for f in response.context["formset"].forms],
+        response.context["formset"].non_form_errors(),
+    )  # unchanged rows are simply not saved
+    rows[2]["name"] = "改名"
+    response = logged_in(cadre_a).post(
+        reverse("household-edit", args=[household.pk]), household_post(household, rows)
+    )
+    assert response.status_code == 200
+    assert "已减员" in str(response.context["formset"].forms[2].errors)
+    assert Member.objects.filter(id_number=daughter.id_number).count() == 1
+    assert not Member.objects.get(pk=daughter.pk).is_live
+
+
+def test_pages_card_and_export_hide_birth_dates_from_read_only_roles(
+    logged_in, households, county_office
+):
+    head = households["A"].members.get(relation=Relation.HEAD)
+    client = logged_in(county_office)
+    for url in (
+        reverse("household-detail", args=[households["A"].pk]),
+        reverse("household-card", args=[households["A"].pk]),
+    ):
+        text = client.get(url).text
+        assert head.birth_date.isoformat() not in text and head.id_number not in text, url
+        assert f"{head.birth_date.year}-**-**" in text
+    header, rows = _sheet(client.get("/households/export.xlsx", {"village": VILLAGE_A}))
+    births = {row[header.index("出生日期")] for row in rows}
+    assert births == {f"{m.birth_date.year}-**-**" for m in households["A"].members.all()}
+
+
+def test_an_invalid_filter_lists_and_exports_nothing(logged_in, households, county_office):
+    client = logged_in(county_office)
+    page = client.get("/households/", {"attribute": "no-such-attribute"})
+    assert page.context["page"].paginator.count == 0
+    assert "attribute" in page.context["filterset"].form.errors
+    assert client.get("/households/export.xlsx", {"status": "bogus"}).status_code == 400
+
+
+def test_the_missing_data_filters_match_the_home_counts(
+    logged_in, households, superuser, county_office
+):
+    services.household_update(
+        actor=superuser, household=households["A"], version=1, data={"phone": "13900000001"}
+    )
+    client = logged_in(county_office)
+    missing = client.get("/").context["summary"].missing
+    for kind in ("phone", "bank", "income"):
+        listed = client.get("/households/", {"missing": kind}).context["page"].paginator.count
+        assert listed == missing[kind], kind
+    assert missing["phone"] == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "target"),
+    [
+        ("post", "income-preview", "household"),
+        ("get", "income-edit", "income"),
+        ("get", "member-leave", "member"),
+        ("post", "household-change-head", "household"),
+        ("get", "household-export", None),
+    ],
+)
+def test_another_villages_records_are_404_on_every_change_page(
+    logged_in, households, superuser, cadre_a, method, name, target
+):
+    other = households["B"]
+    services.income_record(actor=superuser, household=other, year=2016, data={})
+    args = {
+        "household": [other.pk],
+        "income": [other.pk, 2016],
+        "member": [other.members.get(relation=Relation.SPOUSE).pk],
+        None: [],
+    }[target]
+    response = getattr(logged_in(cadre_a), method)(reverse(name, args=args))
+    if target is None:
+        # The export of a cadre holds only their own village, whatever the filter asks.
+        _header, rows = _sheet(logged_in(cadre_a).get(reverse(name), {"area": "620623100201"}))
+        assert rows == []
+    else:
+        assert response.status_code == 404
+
+
+def test_editing_an_earlier_years_income_previews_against_that_years_line(
+    logged_in, households, superuser, cadre_a
+):
+    household = households["A"]
+    services.income_record(
+        actor=superuser,
+        household=household,
+        year=2016,
+        data={"wage_income": "6000", "household_size": 2},
+    )
+    client = logged_in(cadre_a)
+    page = client.get(reverse("income-edit", args=[household.pk, 2016]))
+    assert page.context["preview"]["line"].year == 2016
+    preview = client.post(
+        reverse("income-preview", args=[household.pk]),
+        {"preview_year": "2016", "preview_size": "2", "wage_income": "6000"},
+    )
+    assert preview.context["preview"]["line"].year == 2016
+    assert preview.context["preview"]["per_capita"] == 3000
