@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import idnumbers
 from .choices import HouseholdStatus, Role
 from .models import (
+    Area,
     ChangeRecord,
     Household,
     Income,
@@ -21,7 +23,7 @@ from .models import (
     net_income,
     per_capita,
 )
-from .scope import prefix_q
+from .scope import LEVEL_DIGITS, area_prefixes, prefix_q, significant_prefix
 
 
 def households_for(user):
@@ -107,6 +109,48 @@ class HomeSummary:
     missing: dict[str, int]
     income_year: int
     recent: list
+    breakdown: list
+
+
+def area_breakdown(user) -> list[dict]:
+    """For an office above the village: its households by status, one row per area one level
+    down (townships of a county, villages of a township), counted in one GROUP BY."""
+    prefixes = area_prefixes(user)
+    if prefixes is None:
+        prefixes = sorted(
+            {
+                significant_prefix(code)
+                for code in Area.objects.filter(level="county").values_list("code", flat=True)
+            }
+        )
+    if len(prefixes) != 1 or len(prefixes[0]) >= 12:
+        return []
+    prefix = prefixes[0]
+    child_digits = next(d for d in sorted(LEVEL_DIGITS.values()) if d > len(prefix))
+    rows = (
+        Household.objects.visible_to(user)
+        .annotate(child=Substr("village_id", 1, child_digits))
+        .order_by()
+        .values("child", "status")
+        .annotate(n=Count("*"))
+    )
+    table: dict[str, dict] = {}
+    for row in rows:
+        table.setdefault(row["child"], {})[row["status"]] = row["n"]
+    names = dict(
+        Area.objects.filter(code__in=[child.ljust(12, "0") for child in table]).values_list(
+            "code", "name"
+        )
+    )
+    return [
+        {
+            "code": child,
+            "name": names.get(child.ljust(12, "0"), child),
+            "counts": counts,
+            "total": sum(counts.values()),
+        }
+        for child, counts in sorted(table.items())
+    ]
 
 
 def home_summary(user) -> HomeSummary:
@@ -135,7 +179,11 @@ def home_summary(user) -> HomeSummary:
         key=lambda h: recent_ids.index(h.pk),
     )
     return HomeSummary(
-        by_status=status_counts(user=user), missing=missing, income_year=year, recent=recent
+        by_status=status_counts(user=user),
+        missing=missing,
+        income_year=year,
+        recent=recent,
+        breakdown=area_breakdown(user),
     )
 
 

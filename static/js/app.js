@@ -13,3 +13,19 @@ document.addEventListener("click", (event) => {
   if (window.htmx) window.htmx.process(row);
   row.querySelector("input[name$='-name']")?.focus();
 });
+
+// A new member row typed by mistake: put its fields back to their defaults (the server ignores
+// an unchanged row) and hide it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-remove-member]");
+  if (!button) return;
+  const row = button.closest("[data-member]");
+  row.querySelectorAll("input, select, textarea").forEach((field) => {
+    if (field.type === "hidden") return;
+    if (field.type === "checkbox") field.checked = field.defaultChecked;
+    else if (field.tagName === "SELECT") {
+      [...field.options].forEach((option) => { option.selected = option.defaultSelected; });
+    } else field.value = field.defaultValue;
+  });
+  row.hidden = true;
+});

@@ -46,6 +46,11 @@ def test_a_cadre_registers_a_household_end_to_end(page, shot, cadre_a, live_serv
         page.fill(f"#id_members-{index}-id_number", number)
         expect(page.locator(f"#members-{index}-id-check .ok")).to_be_visible()
         page.select_option(f"#id_members-{index}-relation", relation)
+    # A row added by mistake is removed again and does not count.
+    page.click("[data-add-member]")
+    page.fill("#id_members-3-name", "多余")
+    page.click("#member-forms [data-member]:nth-child(4) [data-remove-member]")
+    expect(page.locator("#id_members-3-name")).to_be_hidden()
     page.select_option("#id_main_cause", "illness")
     shot("04-form-filled")
     page.click("button.primary:has-text('保存')")

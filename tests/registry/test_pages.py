@@ -600,3 +600,14 @@ def test_editing_an_earlier_years_income_previews_against_that_years_line(
     )
     assert preview.context["preview"]["line"].year == 2016
     assert preview.context["preview"]["per_capita"] == 3000
+
+
+def test_offices_see_their_areas_one_level_down(
+    logged_in, households, county_office, township_office, cadre_a
+):
+    county = logged_in(county_office).get("/").context["summary"].breakdown
+    assert [(row["code"], row["total"]) for row in county] == [("620623100", 2), ("620623101", 1)]
+    assert county[0]["name"] == "华藏寺镇" and county[0]["counts"] == {"registered": 2}
+    township = logged_in(township_office).get("/").context["summary"].breakdown
+    assert [row["code"] for row in township] == ["620623100200", "620623100201"]
+    assert logged_in(cadre_a).get("/").context["summary"].breakdown == []
