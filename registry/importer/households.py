@@ -1,0 +1,748 @@
+"""The household ledger (台账): one row per member, the household's cells repeated, merged down
+or left blank on its members' rows. Validated with the registry's own model rules, applied in
+one transaction, upserting households by 户编号 and members by ID number."""
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import history
+from ..choices import (
+    ChangeAction,
+    Education,
+    HouseholdStatus,
+    IdentificationStandard,
+    LabourSkill,
+    MigrantWork,
+    Relation,
+    SchoolStatus,
+    Sex,
+)
+from ..models import (
+    INCOME_AMOUNT_FIELDS,
+    Area,
+    Household,
+    HouseholdAttribute,
+    Income,
+    Member,
+    PovertyCause,
+)
+from ..scope import EDITOR_ROLES, area_prefixes, covers
+from . import normalise as norm
+from .headers import ColumnSpec, find_header
+from .issues import Issue, UnreadableFile
+from .reading import read_workbook
+
+C = ColumnSpec
+COLUMNS = [
+    C("county", "县", ("区县", "县(区)", "县区", "县（市、区）")),
+    C("township", "乡镇", ("乡(镇)", "乡镇(街道)", "乡")),
+    C("village", "行政村", ("村", "村名", "行政村(社区)")),
+    C("group", "村民小组", ("组", "小组", "村民组")),
+    C("number", "户编号", ("户号", "户编码")),
+    C("head_name", "户主姓名", ("户主",)),
+    C("size", "家庭人口数", ("人数", "家庭人口", "人口数")),
+    C("name", "姓名", ("成员姓名",)),
+    C("id_number", "证件号码", ("身份证号码", "公民身份号码", "身份证号", "身份证件号码")),
+    C("sex", "性别"),
+    C("ethnicity", "民族"),
+    C("birth_date", "出生日期", ("出生年月",)),
+    C("relation", "与户主关系"),
+    C("education", "文化程度"),
+    C("school_status", "在校生状况", ("在校生情况",)),
+    C("health", "健康状况"),
+    C("labour_skill", "劳动技能"),
+    C("migrant_work", "务工状况", ("务工情况",)),
+    C("migrant_months", "务工时间", ("务工时间(月)", "务工月数")),
+    C("attribute", "贫困户属性"),
+    C("standard", "识别标准"),
+    C("main_cause", "主要致贫原因"),
+    C("other_causes", "其他致贫原因"),
+    C("planned_exit_year", "计划脱贫年度", ("计划脱贫年份",)),
+    C("phone", "联系电话", ("电话", "手机号码")),
+    C("bank_name", "开户银行", ("开户行",)),
+    C("bank_account", "银行账号", ("银行卡号", "账号")),
+    C("year", "年度", ("收入年度",)),
+    C("wage_income", "工资性收入"),
+    C("production_income", "生产经营性收入"),
+    C("property_income", "财产性收入"),
+    C("transfer_income", "转移性收入"),
+    C("production_cost", "生产经营性支出"),
+    C("serial", "序号", ("编号",)),  # recognised so it is not reported, then ignored
+]
+BY_KEY = {spec.key: spec for spec in COLUMNS}
+HOUSEHOLD_KEYS = [
+    "county",
+    "township",
+    "village",
+    "group",
+    "number",
+    "head_name",
+    "size",
+    "attribute",
+    "standard",
+    "main_cause",
+    "other_causes",
+    "planned_exit_year",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "year",
+    *INCOME_AMOUNT_FIELDS,
+]
+# What a ledger row sets on a household (attnames, so that ids are compared, not objects).
+HOUSEHOLD_IMPORTED = [
+    "village_id",
+    "group",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "standard",
+    "attribute_id",
+    "main_cause_id",
+    "planned_exit_year",
+]
+MEMBER_KEYS = [
+    "name",
+    "id_number",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "relation",
+    "education",
+    "school_status",
+    "health",
+    "labour_skill",
+    "migrant_work",
+    "migrant_months",
+]
+REQUIRED = ("village", "number", "name", "id_number", "relation")
+TOTAL_ROW = re.compile(r"^(小计|合计|总计)")
+LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+RELATION_SYNONYMS = {
+    "本人": "户主", "妻": "配偶", "妻子": "配偶", "丈夫": "配偶", "夫": "配偶",
+    "子": "之子", "儿子": "之子", "长子": "之子", "次子": "之子",
+    "女": "之女", "女儿": "之女", "长女": "之女", "次女": "之女",
+    "儿媳": "之儿媳", "女婿": "之女婿", "孙子": "之孙子", "孙女": "之孙女",
+    "外孙子": "之外孙子", "外孙": "之外孙子", "外孙女": "之外孙女",
+    "父亲": "之父", "父": "之父", "母亲": "之母", "母": "之母",
+    "岳父": "之岳父", "岳母": "之岳母", "公公": "之公公", "婆婆": "之婆婆",
+    "祖父": "之祖父", "祖母": "之祖母", "外祖父": "之外祖父", "外祖母": "之外祖母",
+}  # fmt: skip
+CAUSE_SYNONYMS = {"缺劳动力": "缺劳力", "缺技能": "缺技术", "因病致贫": "因病", "因残致贫": "因残"}
+ATTRIBUTE_SYNONYMS = {"一般户": "一般贫困户", "低保户": "低保贫困户", "五保户": "五保贫困户"}
+EDUCATION_SYNONYMS = {
+    "文盲": "文盲或半文盲",
+    "半文盲": "文盲或半文盲",
+    "大专": "大专及以上",
+    "本科": "大专及以上",
+}
+SKILL_SYNONYMS = {"普通劳动": "普通劳动力", "技能劳动": "技能劳动力"}
+MIGRANT_SYNONYMS = {"无": "未外出务工", "": "未外出务工", "县内": "乡镇外县内", "省内": "县外省内"}
+HEALTH_FLAGS = {
+    "长期慢性病": "chronic_illness",
+    "慢性病": "chronic_illness",
+    "患有大病": "serious_illness",
+    "大病": "serious_illness",
+    "残疾": "disabled",
+}
+
+
+@dataclass
+class RowRef:
+    row: int  # as Excel numbers it
+    values: dict
+
+
+@dataclass
+class FamilyRows:
+    number: str
+    first: RowRef
+    members: list[RowRef] = field(default_factory=list)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportReport:
+    households: Counts = field(default_factory=Counts)
+    members: Counts = field(default_factory=Counts)
+    incomes: Counts = field(default_factory=Counts)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    applied: bool = False
+    file_hash: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "households": vars(self.households),
+            "members": vars(self.members),
+            "incomes": vars(self.incomes),
+            "errors": [issue.as_dict() for issue in self.errors],
+            "warnings": [issue.as_dict() for issue in self.warnings],
+        }
+
+
+def file_hash(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Plan:
+    """What one family of the ledger becomes: a household, its members and perhaps an income."""
+
+    family: FamilyRows
+    household: Household
+    other_causes: list[str]
+    members: list[tuple[RowRef, Member]]
+    income: Income | None
+
+
+class LedgerImport:
+    """One run of the household ledger import, for one user (whose scope limits the villages)."""
+
+    def __init__(self, *, actor, year: int | None = None):
+        self.actor = actor
+        self.year = year
+        self.report = ImportReport()
+        self.sheet = ""
+        self.columns: dict[str, int] = {}
+        self.headers: dict[str, str] = {}
+
+    # --- reporting -------------------------------------------------------------------------
+
+    def error(self, row: int | None, key: str, message: str) -> None:
+        self.report.errors.append(Issue(self.sheet, row, self.headers.get(key, ""), str(message)))
+
+    def warn(self, row: int | None, key: str, message: str) -> None:
+        self.report.warnings.append(Issue(self.sheet, row, self.headers.get(key, ""), str(message)))
+
+    def field_errors(self, row: int, error: ValidationError, keys: dict[str, str] | None = None):
+        for name, messages in error.message_dict.items():
+            key = (keys or {}).get(name, name)
+            for message in messages:
+                self.error(row, key if key in self.headers else "", message)
+
+    # --- the pipeline ----------------------------------------------------------------------
+
+    def run(self, path, *, dry_run: bool = False) -> ImportReport:
+        self.report.file_hash = file_hash(path)
+        sheets = read_workbook(path)
+        header = find_header(sheets, COLUMNS)
+        if header is None:
+            raise UnreadableFile(
+                _("找不到表头：应有“%(names)s”等列。")
+                % {"names": "、".join(BY_KEY[k].header for k in REQUIRED)}
+            )
+        sheet = sheets[header.sheet_index]
+        self.sheet = sheet.name
+        self.columns = {spec.key: index for index, spec in header.columns.items()}
+        self.headers = {spec.key: spec.header for spec in header.columns.values()}
+        header_row = header.row + 1
+        for name in header.unknown.values():
+            self.report.warnings.append(
+                Issue(self.sheet, header_row, name, _("未知的列，已忽略。"))
+            )
+        missing = [BY_KEY[key].header for key in REQUIRED if key not in self.columns]
+        if missing:
+            self.report.errors.append(
+                Issue(
+                    self.sheet,
+                    header_row,
+                    "",
+                    _("缺少必需的列：%(names)s") % {"names": "、".join(missing)},
+                )
+            )
+            return self.report
+        families = self.group(sheet.rows, header.row)
+        plans = self.validate(families)
+        if self.report.errors:
+            return self.report
+        with transaction.atomic():
+            self.apply(plans)
+            if dry_run:
+                transaction.set_rollback(True)
+        self.report.applied = not dry_run
+        return self.report
+
+    def group(self, rows, header_row: int) -> list[FamilyRows]:
+        """Rows into families. A member row's blank (or merged) household cells are its
+        household's; blank rows and 小计/合计 rows are skipped."""
+        families: dict[str, FamilyRows] = {}
+        current: FamilyRows | None = None
+        for index in range(header_row + 1, len(rows)):
+            row = rows[index]
+            excel_row = index + 1
+            texts = [norm.text(cell) for cell in row]
+            if not any(texts) or any(TOTAL_ROW.match(t) for t in texts):
+                continue
+            values = {key: row[i] if i < len(row) else "" for key, i in self.columns.items()}
+            number = norm.text(values.get("number"))
+            if not number:
+                if current is None:
+                    self.error(excel_row, "number", _("缺少户编号。"))
+                    continue
+                number = current.number
+                values["number"] = number
+            family = families.get(number)
+            if family is None:
+                family = families[number] = FamilyRows(number, RowRef(excel_row, values))
+            elif current is not family:
+                self.warn(excel_row, "number", _("该户的成员行不相邻，已按户编号合并。"))
+            for key in HOUSEHOLD_KEYS:
+                if key in values and not norm.text(values[key]):
+                    values[key] = family.first.values.get(key, "")
+            family.members.append(RowRef(excel_row, values))
+            current = family
+        return list(families.values())
+
+    # --- validation ------------------------------------------------------------------------
+
+    def _villages(self) -> dict:
+        """Names -> village codes among the villages this user may change: by county, township
+        and village name, by township and village, and by village name where it is unique."""
+        areas = Area.objects.filter(level="village").select_related("parent__parent")
+        editable = area_prefixes(self.actor, EDITOR_ROLES)
+        index: dict = {}
+        unique = Counter()
+        for area in areas:
+            if not covers(editable, area.code):
+                continue
+            township = area.parent.name if area.parent else ""
+            county = area.parent.parent.name if area.parent and area.parent.parent else ""
+            index[(county, township, area.name)] = area.code
+            index[("", township, area.name)] = area.code
+            unique[area.name] += 1
+            index[("", "", area.name)] = area.code
+        for name, count in unique.items():
+            if count > 1:
+                index.pop(("", "", name), None)
+        return index
+
+    def validate(self, families: list[FamilyRows]) -> list[Plan]:
+        villages = self._villages()
+        attributes = {a.name: a.code for a in HouseholdAttribute.objects.all()}
+        causes = {c.name: c.code for c in PovertyCause.objects.all()}
+        plans = []
+        for family in families:
+            plan = self._plan(family, villages, attributes, causes)
+            if plan is not None:
+                plans.append(plan)
+        self._check_people(plans)
+        self._check_existing(plans)
+        return plans
+
+    def _value(self, ref: RowRef, key: str, parse, *args):
+        """A cell through its normaliser; a bad value is an error at the cell."""
+        try:
+            return parse(ref.values.get(key, ""), *args)
+        except ValidationError as error:
+            for message in error.messages:
+                self.error(ref.row, key, message)
+            return None
+
+    def _plan(self, family, villages, attributes, causes) -> Plan | None:
+        first = family.first
+        errors_before = len(self.report.errors)
+        names = [norm.text(first.values.get(k, "")) for k in ("county", "township", "village")]
+        code = (
+            villages.get(tuple(names))
+            or villages.get(("", *names[1:]))
+            or villages.get(("", "", names[2]))
+        )
+        if not code:
+            self.error(
+                first.row,
+                "village",
+                _("行政村“%(name)s”不存在，或不在您可以导入的地区内。") % {"name": "".join(names)},
+            )
+        attribute = norm.text(first.values.get("attribute", ""))
+        attribute = ATTRIBUTE_SYNONYMS.get(attribute, attribute)
+        if attribute and attribute not in attributes:
+            self.error(
+                first.row,
+                "attribute",
+                _("贫困户属性“%(value)s”不在可选值中。") % {"value": attribute},
+            )
+        cause_names = [
+            CAUSE_SYNONYMS.get(n, n) for n in [norm.text(first.values.get("main_cause", ""))]
+        ]
+        other_names = [
+            CAUSE_SYNONYMS.get(n, n)
+            for n in LIST_SPLIT.split(norm.text(first.values.get("other_causes", "")))
+            if n
+        ]
+        for key, items in (("main_cause", cause_names), ("other_causes", other_names)):
+            for name in items:
+                if name and name not in causes:
+                    self.error(
+                        first.row, key, _("致贫原因“%(value)s”不在可选值中。") % {"value": name}
+                    )
+        household = Household(
+            number=family.number,
+            village_id=code,
+            group=norm.text(first.values.get("group", "")),
+            phone=norm.text(first.values.get("phone", "")),
+            bank_name=norm.text(first.values.get("bank_name", "")),
+            bank_account=norm.text(first.values.get("bank_account", "")).replace(" ", ""),
+            standard=self._value(first, "standard", norm.choice, IdentificationStandard.choices)
+            or IdentificationStandard.NATIONAL,
+            attribute_id=attributes.get(attribute),
+            main_cause_id=causes.get(cause_names[0]) if cause_names[0] else None,
+            planned_exit_year=self._value(first, "planned_exit_year", norm.whole),
+            status=HouseholdStatus.REGISTERED,
+            head_name="-",
+        )
+        if code:
+            try:
+                household.full_clean(
+                    exclude=["head_name", "village"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as error:
+                self.field_errors(first.row, error)
+        members = [(ref, self._member(ref)) for ref in family.members]
+        heads = [
+            ref
+            for ref, member in members
+            if member is not None and member.relation == Relation.HEAD
+        ]
+        if len(heads) != 1:
+            self.error(
+                first.row,
+                "relation",
+                _("户编号 %(number)s 应有且只有一位户主，现有 %(count)d 位。")
+                % {"number": family.number, "count": len(heads)},
+            )
+        size = self._value(first, "size", norm.whole)
+        if size and size != len(members):
+            self.warn(
+                first.row,
+                "size",
+                _("家庭人口数 %(size)d 与成员行数 %(rows)d 不一致，以成员行为准。")
+                % {"size": size, "rows": len(members)},
+            )
+        income = self._income(first, len(members))
+        if len(self.report.errors) > errors_before:
+            return None
+        return Plan(family, household, [causes[n] for n in other_names], members, income)
+
+    def _member(self, ref: RowRef) -> Member | None:
+        values = ref.values
+        for key in ("name", "id_number", "relation"):
+            if not norm.text(values.get(key, "")):
+                self.error(ref.row, key, _("请填写%(column)s。") % {"column": BY_KEY[key].header})
+                return None
+        health = {flag: False for flag in set(HEALTH_FLAGS.values())}
+        for part in LIST_SPLIT.split(norm.text(values.get("health", ""))):
+            if part in HEALTH_FLAGS:
+                health[HEALTH_FLAGS[part]] = True
+            elif part and part != "健康":
+                self.error(
+                    ref.row, "health", _("健康状况“%(value)s”不在可选值中。") % {"value": part}
+                )
+        number = self._value(ref, "id_number", norm.id_number)
+        if number is None:
+            return None
+        member = Member(
+            name=norm.text(values["name"]),
+            id_number=number,
+            sex=self._value(ref, "sex", norm.choice, Sex.choices) or "",
+            birth_date=self._value(ref, "birth_date", norm.date),
+            relation=self._value(ref, "relation", norm.choice, Relation.choices, RELATION_SYNONYMS)
+            or "",
+            ethnicity=norm.text(values.get("ethnicity", "")) or "汉族",
+            education=self._value(
+                ref, "education", norm.choice, Education.choices, EDUCATION_SYNONYMS
+            )
+            or "",
+            school_status=self._value(ref, "school_status", norm.choice, SchoolStatus.choices)
+            or SchoolStatus.NOT_IN_SCHOOL,
+            labour_skill=self._value(
+                ref, "labour_skill", norm.choice, LabourSkill.choices, SKILL_SYNONYMS
+            )
+            or "",
+            migrant_work=self._value(
+                ref, "migrant_work", norm.choice, MigrantWork.choices, MIGRANT_SYNONYMS
+            )
+            or MigrantWork.NONE,
+            migrant_months=self._value(ref, "migrant_months", norm.whole) or 0,
+            **health,
+        )
+        try:
+            member.full_clean(
+                exclude=["household"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self.field_errors(
+                ref.row, error, keys={name: "health" for name in HEALTH_FLAGS.values()}
+            )
+        return member
+
+    def _income(self, ref: RowRef, size: int) -> Income | None:
+        amounts = {key: self._value(ref, key, norm.amount) for key in INCOME_AMOUNT_FIELDS}
+        if all(value is None for value in amounts.values()):
+            return None
+        year = self._value(ref, "year", norm.whole) or self.year
+        if not year:
+            self.error(
+                ref.row, "year", _("有收入数据但没有年度：请增加“年度”列，或导入时选择年度。")
+            )
+            return None
+        income = Income(
+            year=year, household_size=size, **{k: v or Decimal("0.00") for k, v in amounts.items()}
+        )
+        try:
+            income.full_clean(
+                exclude=["household"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self.field_errors(ref.row, error)
+        return income
+
+    def _check_people(self, plans: list[Plan]) -> None:
+        """One person, one live record: within the file, and against other households stored."""
+        seen: dict[str, tuple[str, int]] = {}
+        for plan in plans:
+            for ref, member in plan.members:
+                other = seen.get(member.id_number)
+                if other:
+                    self.error(
+                        ref.row,
+                        "id_number",
+                        _(
+                            "证件号码与第 %(row)d 行重复（户编号 %(number)s），一人只能有一条在册记录。"
+                        )
+                        % {"row": other[1], "number": other[0]},
+                    )
+                seen[member.id_number] = (plan.family.number, ref.row)
+        stored = (
+            Member.objects.live()
+            .filter(id_number__in=list(seen))
+            .values_list("id_number", "household__number", "household__village_id")
+        )
+        readable = area_prefixes(self.actor)
+        for number, household_number, village in stored:
+            in_file, row = seen[number]
+            if household_number != in_file:
+                where = household_number if covers(readable, village) else _("其他地区的一户")
+                self.error(
+                    row,
+                    "id_number",
+                    _("该证件号码已在%(where)s中登记，一人只能有一条在册记录；请先在原户减员。")
+                    % {"where": where},
+                )
+
+    def _check_existing(self, plans: list[Plan]) -> None:
+        """A household number already stored must be one this user may change."""
+        editable = area_prefixes(self.actor, EDITOR_ROLES)
+        stored = dict(
+            Household.objects.filter(number__in=[p.family.number for p in plans]).values_list(
+                "number", "village_id"
+            )
+        )
+        for plan in plans:
+            village = stored.get(plan.family.number)
+            if village and not covers(editable, village):
+                self.error(plan.family.first.row, "number", _("该户编号已被其他地区使用。"))
+
+    # --- applying --------------------------------------------------------------------------
+
+    def apply(self, plans: list[Plan]) -> None:
+        """Upsert households by number, members by ID number, incomes by year; history for all
+        of it in one batch. Members missing from a re-imported household are reported, never
+        deleted."""
+        numbers = [plan.family.number for plan in plans]
+        stored = {
+            h.number: h for h in Household.objects.filter(number__in=numbers).select_for_update()
+        }
+        stored_members = defaultdict(dict)
+        for member in (
+            Member.objects.live().filter(household__number__in=numbers).select_related("household")
+        ):
+            stored_members[member.household.number][member.id_number] = member
+        stored_incomes = {
+            (income.household.number, income.year): income
+            for income in Income.objects.filter(household__number__in=numbers).select_related(
+                "household"
+            )
+        }
+        stored_causes = defaultdict(set)
+        for household_id, cause in Household.other_causes.through.objects.filter(
+            household__number__in=numbers
+        ).values_list("household_id", "povertycause_id"):
+            stored_causes[household_id].add(cause)
+
+        entries = []  # (instance, action, changes) for the history
+        new_households, changed_households = [], []
+        for plan in plans:
+            head = next(m for _ref, m in plan.members if m.relation == Relation.HEAD)
+            plan.household.head_name = head.name
+            plan.household.size = len(plan.members)
+            current = stored.get(plan.family.number)
+            if current is None:
+                new_households.append(plan.household)
+                continue
+            before = history.snapshot_fields(current)
+            for name in HOUSEHOLD_IMPORTED:
+                setattr(current, name, getattr(plan.household, name))
+            changes = history.diff(before, history.snapshot_fields(current))
+            causes_before = stored_causes[current.pk]
+            if set(plan.other_causes) != causes_before:
+                changes["other_causes"] = [sorted(causes_before), sorted(plan.other_causes)]
+            if changes:
+                current.version += 1
+                current.updated_at = timezone.now()
+                changed_households.append(current)
+                entries.append((current, ChangeAction.UPDATE, changes))
+                self.report.households.updated += 1
+            else:
+                self.report.households.unchanged += 1
+            plan.household = current
+
+        Household.objects.bulk_create(new_households, batch_size=2000)
+        self.report.households.created += len(new_households)
+        entries += [(h, ChangeAction.CREATE, history.snapshot_fields(h)) for h in new_households]
+        Household.objects.bulk_update(
+            changed_households,
+            [*HOUSEHOLD_IMPORTED, "version", "updated_at"],
+            batch_size=2000,
+        )
+        through = Household.other_causes.through
+        through.objects.filter(household__in=changed_households).delete()
+        through.objects.bulk_create(
+            [
+                through(household_id=plan.household.pk, povertycause_id=cause)
+                for plan in plans
+                if plan.household in new_households or plan.household in changed_households
+                for cause in plan.other_causes
+            ]
+        )
+        self._apply_members(plans, stored_members, entries)
+        self._apply_incomes(plans, stored_incomes, entries)
+        self._refresh_summaries(plans)
+        history.record_many(entries, actor=self.actor)
+
+    def _apply_members(self, plans, stored_members, entries) -> None:
+        kept = {"household", "joined_on", "join_reason", "left_on", "leave_reason", "leave_note"}
+        fields = [f.name for f in history.tracked_fields(Member) if f.name not in kept]
+        new, changed = [], []
+        for plan in plans:
+            stored = stored_members.get(plan.family.number, {})
+            in_file = set()
+            for _ref, member in plan.members:
+                in_file.add(member.id_number)
+                current = stored.get(member.id_number)
+                if current is None:
+                    member.household = plan.household
+                    new.append(member)
+                    continue
+                before = history.snapshot_fields(current)
+                for name in fields:
+                    setattr(current, name, getattr(member, name))
+                changes = history.diff(before, history.snapshot_fields(current))
+                if changes:
+                    current.version += 1
+                    changed.append(current)
+                    entries.append((current, ChangeAction.UPDATE, changes))
+                    self.report.members.updated += 1
+                else:
+                    self.report.members.unchanged += 1
+            for number, member in stored.items():
+                if number not in in_file:
+                    self.warn(
+                        plan.family.first.row,
+                        "number",
+                        _(
+                            "%(name)s（%(id)s）在系统中属于该户，但不在本表中；未删除，如已减员请在户页面登记原因。"
+                        )
+                        % {"name": member.name, "id": idnumber_tail(number)},
+                    )
+        # Heads first step down in a re-import that changes the head, for the one-head index.
+        changed.sort(key=lambda m: m.relation == Relation.HEAD)
+        for member in changed:
+            member.save()
+        Member.objects.bulk_create(new, batch_size=5000)
+        self.report.members.created += len(new)
+        entries += [(m, ChangeAction.CREATE, history.snapshot_fields(m)) for m in new]
+
+    def _apply_incomes(self, plans, stored_incomes, entries) -> None:
+        new, changed = [], []
+        for plan in plans:
+            income = plan.income
+            if income is None:
+                continue
+            income.household = plan.household
+            current = stored_incomes.get((plan.family.number, income.year))
+            if current is None:
+                new.append(income)
+                continue
+            before = history.snapshot_fields(current)
+            for name in (*INCOME_AMOUNT_FIELDS, "household_size"):
+                setattr(current, name, getattr(income, name))
+            changes = history.diff(before, history.snapshot_fields(current))
+            if changes:
+                current.version += 1
+                current.updated_at = timezone.now()
+                changed.append(current)
+                entries.append((current, ChangeAction.UPDATE, changes))
+                self.report.incomes.updated += 1
+            else:
+                self.report.incomes.unchanged += 1
+        Income.objects.bulk_create(new, batch_size=5000)
+        Income.objects.bulk_update(
+            changed,
+            [*INCOME_AMOUNT_FIELDS, "household_size", "version", "updated_at"],
+            batch_size=5000,
+        )
+        self.report.incomes.created += len(new)
+        entries += [(i, ChangeAction.CREATE, history.snapshot_fields(i)) for i in new]
+
+    def _refresh_summaries(self, plans) -> None:
+        """Head's name and live size from the stored members (a re-import may keep members the
+        file does not list)."""
+        households = [plan.household for plan in plans]
+        live = Counter(
+            Member.objects.live()
+            .filter(household__in=households)
+            .values_list("household_id", flat=True)
+        )
+        heads = dict(
+            Member.objects.live()
+            .filter(household__in=households, relation=Relation.HEAD)
+            .values_list("household_id", "name")
+        )
+        for household in households:
+            household.size = live[household.pk]
+            household.head_name = heads.get(household.pk, household.head_name)
+        Household.objects.bulk_update(households, ["size", "head_name"], batch_size=2000)
+
+
+def idnumber_tail(number: str) -> str:
+    return "…" + number[-4:]
+
+
+def import_ledger(
+    path: str | Path, *, actor, year: int | None = None, dry_run: bool = False
+) -> ImportReport:
+    """Validate a household ledger and, when nothing blocks it, apply it in one transaction."""
+    return LedgerImport(actor=actor, year=year).run(path, dry_run=dry_run)

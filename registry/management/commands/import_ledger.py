@@ -1,0 +1,86 @@
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from registry.importer.households import import_ledger
+from registry.importer.issues import UnreadableFile
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a household ledger (.xlsx .xlsm .xls .ods). Exit 0 when applied (or, with "
+        "--dry-run, when it would apply), 1 when errors block it (nothing is written), 2 when "
+        "the file cannot be read."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and count; write nothing"
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--year", type=int, help="the year of the incomes, when no column says")
+        parser.add_argument(
+            "--user",
+            help="import as this user, within the areas of their posts (default: a superuser)",
+        )
+
+    def handle(self, *args, path, dry_run, json: bool, year, user, **options):
+        actor = self._actor(user)
+        try:
+            report = import_ledger(path, actor=actor, year=year, dry_run=dry_run)
+        except UnreadableFile as error:
+            if json:
+                self.stdout.write(_dumps({"error": str(error)}))
+            else:
+                self.stderr.write(str(error))
+            raise SystemExit(2) from error
+        if json:
+            self.stdout.write(_dumps(report.as_dict()))
+        else:
+            self._print(report, dry_run)
+        if report.errors:
+            raise SystemExit(1)
+
+    def _actor(self, username):
+        users = get_user_model().objects
+        if username:
+            actor = users.filter(username=username).first()
+            if actor is None:
+                raise CommandError(_("用户 %(name)s 不存在。") % {"name": username})
+            return actor
+        actor = users.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if actor is None:
+            raise CommandError(_("没有可用的超级用户，请用 --user 指定导入人。"))
+        return actor
+
+    def _print(self, report, dry_run) -> None:
+        for issue in report.errors:
+            self.stdout.write(
+                _("错误 %(sheet)s 第 %(row)s 行 %(column)s：%(message)s") % issue.as_dict()
+            )
+        for issue in report.warnings:
+            self.stdout.write(
+                _("提示 %(sheet)s 第 %(row)s 行 %(column)s：%(message)s") % issue.as_dict()
+            )
+        if report.errors:
+            self.stdout.write(_("有 %(n)d 处错误，未写入任何数据。") % {"n": len(report.errors)})
+            return
+        verb = _("将") if dry_run else _("已")
+        for label, counts in (
+            (_("户"), report.households),
+            (_("成员"), report.members),
+            (_("收入"), report.incomes),
+        ):
+            self.stdout.write(
+                _(
+                    "%(label)s：%(verb)s新增 %(created)d，%(verb)s更新 %(updated)d，未变 %(unchanged)d"
+                )
+                % {"label": label, "verb": verb, **vars(counts)}
+            )
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)

@@ -1,0 +1,312 @@
+"""The household ledger import: real ledgers' quirks, every error at its cell, all or nothing."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import Workbook, load_workbook
+
+from registry.importer.households import import_ledger
+from registry.importer.issues import UnreadableFile
+from registry.models import ChangeRecord, Household, Income, Member
+
+from ..factories import id_number
+
+HEADER = ["序号", "县", "乡镇", "行政村", "村民小组", "户编号", "户主姓名", "家庭人口数", "姓名",
+          "证件号码", "性别", "民族", "出生日期", "与户主关系", "文化程度", "健康状况", "劳动技能",
+          "贫困户属性", "主要致贫原因", "其他致贫原因", "联系电话", "年度", "工资性收入",
+          "生产经营性收入", "转移性收入", "生产经营性支出", "备注"]  # fmt: skip
+
+
+def family(number, head, *others, village="岔口驿村", township="华藏寺镇", **cells):
+    """Ledger rows of one household: the household's cells on its first row only."""
+    people = [head, *others]
+    rows = []
+    for index, (name, number_id, relation) in enumerate(people):
+        row = dict.fromkeys(HEADER, "")
+        row.update({"姓名": name, "证件号码": number_id, "与户主关系": relation, "民族": "汉族"})
+        if index == 0:
+            row.update(
+                {
+                    "县": "天祝藏族自治县",
+                    "乡镇": township,
+                    "行政村": village,
+                    "村民小组": "一组",
+                    "户编号": number,
+                    "户主姓名": head[0],
+                    "家庭人口数": len(people),
+                    "贫困户属性": "一般贫困户",
+                    "主要致贫原因": "缺劳动力",
+                    "其他致贫原因": "因病、缺技术",
+                    "联系电话": "13809351234",
+                    "年度": 2016,
+                    "工资性收入": "6,000元",
+                    "生产经营性收入": 1500,
+                    "转移性收入": "",
+                    "生产经营性支出": 300,
+                }
+            )
+        row.update(cells if index == 0 else {})
+        rows.append(row)
+    return rows
+
+
+def workbook(path, rows, *, title=True, notes=False, header=HEADER):
+    book = Workbook()
+    if notes:
+        book.active.title = "填表说明"
+        book.active.append(["本表为演示说明，请勿修改表头。"])
+        sheet = book.create_sheet("台账")
+    else:
+        sheet = book.active
+        sheet.title = "台账"
+    if title:
+        sheet.append(["天祝县建档立卡贫困人口台账"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
+        sheet.append(["填报单位：华藏寺镇", "", "", "", "", "填报时间：2016年12月"])
+    sheet.append(header)
+    for serial, row in enumerate(rows, start=1):
+        sheet.append([serial if name == "序号" else row.get(name, "") for name in header])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def people():
+    return {
+        "head": ("马福海", id_number(), "户主"),
+        "wife": ("马秀英", id_number(male=False), "配偶"),
+        "son": ("马小军", id_number(), "之子"),
+        "head2": ("王建国", id_number(), "户主"),
+        "daughter2": ("王玉兰", id_number(male=False), "女儿"),
+    }
+
+
+@pytest.fixture
+def ledger(tmp_path, people):
+    rows = family("H001", people["head"], people["wife"], people["son"]) + family(
+        "H002", people["head2"], people["daughter2"], village="南泥沟村"
+    )
+    return workbook(tmp_path / "ledger.xlsx", rows, notes=True)
+
+
+def test_a_real_shaped_ledger_imports(ledger, superuser, people):
+    report = import_ledger(ledger, actor=superuser)
+    assert report.errors == [] and report.applied
+    assert vars(report.households) == {"created": 2, "updated": 0, "unchanged": 0}
+    assert vars(report.members) == {"created": 5, "updated": 0, "unchanged": 0}
+    household = Household.objects.get(number="H001")
+    assert (household.village_id, household.head_name, household.size) == (
+        "620623100200",
+        "马福海",
+        3,
+    )
+    assert household.main_cause_id == "lack_labour"
+    assert set(household.other_causes.values_list("code", flat=True)) == {"illness", "lack_skills"}
+    assert household.members.get(name="马小军").relation == "son"
+    assert Household.objects.get(number="H002").members.get(name="王玉兰").relation == "daughter"
+    income = Income.objects.get(household=household, year=2016)
+    assert (income.wage_income, income.net_income, income.household_size) == (6000, 7200, 3)
+    assert ChangeRecord.objects.filter(household_id=household.pk, action="create").count() == 5
+    assert [w.column for w in report.warnings] == ["备注"]
+
+
+def test_reimporting_the_same_data_changes_nothing(ledger, superuser):
+    import_ledger(ledger, actor=superuser)
+    records = ChangeRecord.objects.count()
+    report = import_ledger(ledger, actor=superuser)
+    assert not ChangeRecord.objects.filter(action="update").exists(), list(
+        ChangeRecord.objects.filter(action="update").values_list("model", "changes")
+    )
+    assert vars(report.households) == {"created": 0, "updated": 0, "unchanged": 2}
+    assert vars(report.members) == {"created": 0, "updated": 0, "unchanged": 5}
+    assert vars(report.incomes) == {"created": 0, "updated": 0, "unchanged": 2}
+    assert ChangeRecord.objects.count() == records
+
+
+def test_a_reimport_updates_and_reports_missing_members(tmp_path, superuser, people, ledger):
+    import_ledger(ledger, actor=superuser)
+    changed = workbook(
+        tmp_path / "changed.xlsx",
+        family("H001", people["head"], people["wife"], 联系电话="13900000000")
+        + family("H002", people["head2"], people["daughter2"], village="南泥沟村"),
+    )
+    report = import_ledger(changed, actor=superuser)
+    assert vars(report.households) == {"created": 0, "updated": 1, "unchanged": 1}
+    household = Household.objects.get(number="H001")
+    assert household.phone == "13900000000" and household.version == 2
+    assert household.members.live().count() == 3  # 马小军 is not deleted
+    assert any("马小军" in w.message for w in report.warnings)
+    updates = ChangeRecord.objects.filter(household_id=household.pk, action="update")
+    assert updates.get(model="household").changes == {"phone": ["13809351234", "13900000000"]}
+    # The ledger now counts two people, and this year's income is per two.
+    assert updates.get(model="income").changes == {"household_size": [3, 2]}
+
+
+def test_member_cells_merged_down_and_blank_household_cells(tmp_path, superuser, people):
+    path = workbook(
+        tmp_path / "merged.xlsx", family("H001", people["head"], people["wife"]), title=False
+    )
+    book = load_workbook(path)
+    sheet = book.active
+    column = HEADER.index("户编号") + 1
+    sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+    sheet.append([""] * len(HEADER))
+    sheet.append(["合计", "", "", "", "", "", "", 2])
+    book.save(path)
+    report = import_ledger(path, actor=superuser)
+    assert report.errors == []
+    assert Household.objects.get(number="H001").members.count() == 2
+
+
+def test_a_two_row_header_with_group_cells(tmp_path, superuser, people):
+    book = Workbook()
+    sheet = book.active
+    groups = ["基本信息"] * 8 + ["家庭成员"] * 9 + ["帮扶信息"] * 5 + ["收入情况"] * 5
+    sheet.append(groups)
+    sheet.merge_cells("A1:H1")
+    sheet.append(HEADER)
+    for row in family("H001", people["head"], people["wife"]):
+        sheet.append([row.get(name, "") for name in HEADER])
+    book.save(tmp_path / "two-rows.xlsx")
+    report = import_ledger(tmp_path / "two-rows.xlsx", actor=superuser)
+    assert report.errors == [] and report.households.created == 1
+
+
+def test_values_are_normalised(tmp_path, superuser):
+    head, child = id_number(), id_number()
+    old = "110105491231002"  # 15 digits
+    rows = family(
+        "H003",
+        ("张三", "  " + head[:-1] + head[-1].lower() + " ", "本人"),
+        ("李四", old, "妻"),
+        ("张五", child.translate(str.maketrans("0123456789", "０１２３４５６７８９")), "子"),
+        工资性收入="1,200.50元",
+        生产经营性支出="",
+    )
+    rows[0]["出生日期"] = f"{head[6:10]}.{int(head[10:12])}.{int(head[12:14])}"  # 1980.1.1
+    rows[0]["性别"] = "男"
+    rows[1]["出生日期"] = "19491231"
+    rows[2]["出生日期"] = dt.date(int(child[6:10]), int(child[10:12]), int(child[12:14]))
+    report = import_ledger(workbook(tmp_path / "n.xlsx", rows), actor=superuser)
+    assert report.errors == [], report.errors
+    household = Household.objects.get(number="H003")
+    assert household.members.get(name="李四").id_number == "11010519491231002X"
+    assert household.members.get(name="李四").relation == "spouse"
+    assert household.members.get(name="张五").id_number == child
+    assert Income.objects.get(household=household).wage_income == Decimal("1200.50")
+
+
+def test_every_error_is_reported_at_its_cell_and_nothing_is_written(tmp_path, superuser, people):
+    good = id_number()
+    bad_check = good[:17] + ("1" if good[17] == "0" else "0")
+    rows = (
+        family(
+            "H010",
+            ("甲", bad_check, "户主"),
+        )
+        + family("H011", ("乙", 6.20623199001011e17, "户主"))
+        + family("H012", ("丙", id_number(), "户主"), ("丁", id_number(), "户主"))
+        + family("H013", ("戊", id_number(), "户主"), village="不存在村")
+        + family("H014", ("己", id_number(), "户主"), 生产经营性支出="-5")
+        + family("H015", ("庚", id_number(), "户主"), 文化程度="博士后")
+        + family("H016", ("辛", id_number(male=True), "户主"), 性别="女")
+    )
+    report = import_ledger(workbook(tmp_path / "bad.xlsx", rows), actor=superuser)
+    assert not report.applied
+    by_column = {(issue.row, issue.column): issue.message for issue in report.errors}
+    assert all(issue.sheet == "台账" for issue in report.errors)
+    assert "校验位" in by_column[(4, "证件号码")]
+    assert "文本" in by_column[(5, "证件号码")]  # the number Excel rounded
+    assert "只有一位户主" in by_column[(6, "与户主关系")]
+    assert "不存在" in by_column[(8, "行政村")]
+    assert (9, "生产经营性支出") in by_column
+    assert "不在可选值中" in by_column[(10, "文化程度")]
+    assert "号码显示为男" in by_column[(11, "性别")]
+    assert not Household.objects.exists() and not Member.objects.exists()
+
+
+def test_an_error_in_the_last_row_leaves_the_database_untouched(
+    tmp_path, superuser, people, ledger
+):
+    rows = family("H001", people["head"], people["wife"]) + family("H009", ("最后", "123", "户主"))
+    report = import_ledger(workbook(tmp_path / "last.xlsx", rows), actor=superuser)
+    assert [issue.row for issue in report.errors] == [6]
+    assert not Household.objects.exists()
+
+
+def test_one_person_one_record_within_the_file_and_the_database(
+    tmp_path, superuser, households, people
+):
+    taken = households["B"].members.get(relation="head").id_number
+    rows = family("H001", people["head"], ("重复", people["head"][1], "之子")) + family(
+        "H002", ("别人", taken, "户主")
+    )
+    report = import_ledger(workbook(tmp_path / "dup.xlsx", rows), actor=superuser)
+    messages = [issue.message for issue in report.errors]
+    assert any("与第 4 行重复" in m for m in messages)
+    assert any("已在" in m and households["B"].number in m for m in messages)
+
+
+def test_a_township_user_cannot_import_into_another_township(
+    tmp_path, township_office, people, areas
+):
+    from registry.services import post_grant
+
+    post_grant(username="township", role="admin", area_code="620623100")
+    rows = family("H020", people["head"], village="金强驿村", township="打柴沟镇")
+    report = import_ledger(workbook(tmp_path / "scope.xlsx", rows), actor=township_office)
+    assert [issue.column for issue in report.errors] == ["行政村"]
+    assert not Household.objects.exists()
+
+
+def test_the_command_prints_json_and_exits_by_outcome(tmp_path, ledger, superuser, capsys):
+    call_command("import_ledger", str(ledger), "--dry-run", "--json")  # exit status 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["households"] == {"created": 2, "updated": 0, "unchanged": 0}
+    assert not Household.objects.exists()  # a dry run writes nothing
+    call_command("import_ledger", str(ledger), "--json")
+    assert json.loads(capsys.readouterr().out)["members"]["created"] == 5
+    bad = workbook(tmp_path / "bad.xlsx", family("H030", ("甲", "123", "户主")))
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_ledger", str(bad), "--json")
+    assert exit_.value.code == 1
+    error = json.loads(capsys.readouterr().out)["errors"][0]
+    assert set(error) == {"sheet", "row", "column", "message"} and error["column"] == "证件号码"
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_ledger", str(text), "--json")
+    assert exit_.value.code == 2
+
+
+def test_unreadable_files_are_refused_clearly(tmp_path, superuser):
+    encrypted = tmp_path / "locked.xlsx"
+    encrypted.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 1024)
+    with pytest.raises(UnreadableFile, match="密码"):
+        import_ledger(encrypted, actor=superuser)
+    bomb = tmp_path / "bomb.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))
+    with pytest.raises(UnreadableFile, match="压缩炸弹"):
+        import_ledger(bomb, actor=superuser)
+
+
+def test_export_then_import_round_trips(client, households, cadre_a, tmp_path, superuser):
+    from registry import services
+
+    services.income_record(
+        actor=superuser, household=households["A"], year=2021, data={"wage_income": "9000"}
+    )
+    client.force_login(cadre_a)
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(client.get("/households/export.xlsx").content)
+    report = import_ledger(path, actor=cadre_a)
+    assert report.errors == [], report.errors
+    assert vars(report.households) == {"created": 0, "updated": 0, "unchanged": 1}
+    assert vars(report.members) == {"created": 0, "updated": 0, "unchanged": 3}
+    assert vars(report.incomes) == {"created": 0, "updated": 0, "unchanged": 1}
