@@ -18,6 +18,7 @@ from .models import (
     ChangeRecord,
     Household,
     HouseholdAttribute,
+    ImportRun,
     Income,
     Member,
     Post,
@@ -421,3 +422,31 @@ class PostAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.post_user_prepare(obj)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Who imported which file, and what came of it. Read-only; superusers see every run, others
+    their own."""
+
+    list_display = ["created_at", "file_name", "user", "dry_run", "applied"]
+    list_filter = ["applied", "dry_run"]
+    readonly_fields = [
+        "created_at",
+        "file_name",
+        "file_hash",
+        "user",
+        "dry_run",
+        "applied",
+        "result",
+    ]
+
+    def get_queryset(self, request):
+        runs = super().get_queryset(request)
+        return runs if request.user.is_superuser else runs.filter(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

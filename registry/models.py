@@ -736,3 +736,30 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}#{self.object_id} {self.action} v{self.version}"
+
+
+class ImportRun(models.Model):
+    """导入记录: one import of a ledger file, kept so that the same file is recognised by its
+    hash when it comes again, and so that who imported what stays known."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_hash = models.CharField(_("文件摘要"), max_length=64, db_index=True)
+    dry_run = models.BooleanField(_("仅校验"), default=False)
+    applied = models.BooleanField(_("已写入"), default=False)
+    result = models.JSONField(_("结果"), default=dict)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.created_at:%Y-%m-%d %H:%M}"

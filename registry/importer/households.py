@@ -31,6 +31,7 @@ from ..models import (
     Area,
     Household,
     HouseholdAttribute,
+    ImportRun,
     Income,
     Member,
     PovertyCause,
@@ -246,6 +247,37 @@ class LedgerImport:
     def run(self, path, *, dry_run: bool = False) -> ImportReport:
         self.report.file_hash = file_hash(path)
         sheets = read_workbook(path)
+        before = (
+            ImportRun.objects.filter(file_hash=self.report.file_hash, applied=True)
+            .select_related("user")
+            .first()
+        )
+        if before is not None:
+            self.report.warnings.append(
+                Issue(
+                    "",
+                    None,
+                    "",
+                    _("同一文件已于 %(when)s 由 %(who)s 导入过。")
+                    % {
+                        "when": timezone.localtime(before.created_at).strftime("%Y-%m-%d %H:%M"),
+                        "who": before.user.get_username() if before.user else "-",
+                    },
+                )
+            )
+        try:
+            return self._run(sheets, dry_run=dry_run)
+        finally:
+            ImportRun.objects.create(
+                user=self.actor if getattr(self.actor, "is_authenticated", False) else None,
+                file_name=Path(path).name[:255],
+                file_hash=self.report.file_hash,
+                dry_run=dry_run,
+                applied=self.report.applied,
+                result=self.report.as_dict(),
+            )
+
+    def _run(self, sheets, *, dry_run: bool) -> ImportReport:
         header = find_header(sheets, COLUMNS)
         if header is None:
             raise UnreadableFile(

@@ -22,7 +22,11 @@ def text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    # Our exports write a leading apostrophe before = + - @ so Excel never runs the text.
+    if folded[:1] == "'" and folded[1:2] in ("=", "+", "-", "@"):
+        folded = folded[1:]
+    return folded
 
 
 def id_number(value) -> str:

@@ -310,3 +310,18 @@ def test_export_then_import_round_trips(client, households, cadre_a, tmp_path, s
     assert vars(report.households) == {"created": 0, "updated": 0, "unchanged": 1}
     assert vars(report.members) == {"created": 0, "updated": 0, "unchanged": 3}
     assert vars(report.incomes) == {"created": 0, "updated": 0, "unchanged": 1}
+
+
+def test_neutralised_cells_from_an_export_come_back_as_typed(tmp_path, superuser, people):
+    rows = family("H040", people["head"], 村民小组="'=一组")
+    report = import_ledger(workbook(tmp_path / "n.xlsx", rows), actor=superuser)
+    assert report.errors == []
+    assert Household.objects.get(number="H040").group == "=一组"
+
+
+def test_the_same_file_is_recognised_by_its_hash(ledger, superuser):
+    first = import_ledger(ledger, actor=superuser)
+    assert not [w for w in first.warnings if "导入过" in w.message]
+    again = import_ledger(ledger, actor=superuser)
+    assert any("导入过" in w.message and "root" in w.message for w in again.warnings)
+    assert again.file_hash == first.file_hash
