@@ -1,0 +1,177 @@
+"""Benchmark: validate and import a county-sized household ledger on PostgreSQL.
+
+    .venv/bin/python bench/import_ledger.py [--households 14600] [--keep]
+
+Generates a 天祝-sized ledger (14,600 households, about 56,000 members, every column) with the
+demo generator, writes it as .xlsx, then times each phase of `import_ledger` into an empty
+dedicated database and prints rows/s and peak memory. Goal (issue 4): ≤ 5 s for 56,300 rows;
+500,000 rows (--households 130000) in ≤ 60 s within 1.5 GB.
+"""
+
+import argparse
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/poverty_registry_import_bench"
+)
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("IMPORT_MAX_ROWS", "2000000")
+OUTPUT = ROOT / "bench" / "output"
+
+
+def recreate_database() -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = psycopg.conninfo.conninfo_to_dict(DATABASE_URL)["dbname"]
+    with psycopg.connect(DATABASE_URL, dbname="postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def write_ledger(path: Path, households: int) -> int:
+    """The demo county's families as ledger rows, every column, household cells on the first
+    row of each family only (as real ledgers leave them)."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from registry import demo
+    from registry.importer.households import COLUMNS
+
+    headers = [spec.header for spec in COLUMNS if spec.key != "serial"]
+    rng = random.Random(7)
+    people = demo.PeopleFactory(rng)
+    villages = [(f"乡镇{t:02d}", f"村{t:02d}{v:02d}") for t in range(19) for v in range(40)]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    sheet.append(["天祝县建档立卡贫困人口台账"])
+    sheet.append(headers)
+    rows = 0
+    today = dt.date(2021, 12, 31)
+    labels = {
+        "head": "户主", "spouse": "配偶", "son": "之子", "daughter": "之女", "father": "之父", "mother": "之母",
+    }  # fmt: skip
+    for index in range(households):
+        township, village = villages[index % len(villages)]
+        family = demo.generate_family(rng, people, "620623", today)
+        for position, person in enumerate(family):
+            first = position == 0
+            row = {
+                "县": "天祝藏族自治县" if first else "",
+                "乡镇": township if first else "",
+                "行政村": village if first else "",
+                "村民小组": f"{rng.randint(1, 8)}组" if first else "",
+                "户编号": f"62062310{index:08d}" if first else "",
+                "户主姓名": family[0]["name"] if first else "",
+                "家庭人口数": len(family) if first else "",
+                "姓名": person["name"],
+                "证件号码": person["id_number"],
+                "性别": "男" if person["sex"] == "male" else "女",
+                "民族": person["ethnicity"],
+                "出生日期": person["birth_date"],
+                "与户主关系": labels[person["relation"]],
+                "文化程度": "小学",
+                "在校生状况": "非在校生",
+                "健康状况": "健康",
+                "劳动技能": "普通劳动力",
+                "务工状况": "未外出务工",
+                "务工时间": "",
+                "贫困户属性": "一般贫困户" if first else "",
+                "识别标准": "国家标准" if first else "",
+                "主要致贫原因": "缺资金" if first else "",
+                "其他致贫原因": "因病、缺技术" if first else "",
+                "计划脱贫年度": 2020 if first else "",
+                "联系电话": f"138{index:08d}" if first else "",
+                "开户银行": "农村信用社" if first else "",
+                "银行账号": f"622{index:016d}" if first else "",
+                "年度": 2021 if first else "",
+                "工资性收入": f"{rng.randint(2000, 20000)}" if first else "",
+                "生产经营性收入": rng.randint(0, 8000) if first else "",
+                "财产性收入": 0 if first else "",
+                "转移性收入": rng.randint(0, 3000) if first else "",
+                "生产经营性支出": rng.randint(0, 1000) if first else "",
+            }
+            sheet.append([row[name] for name in headers])
+            rows += 1
+    book.save(path)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, default=14_600)
+    parser.add_argument("--keep", action="store_true", help="keep the generated file and data")
+    args = parser.parse_args(argv)
+
+    import django
+
+    recreate_database()
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from registry.importer.households import LedgerImport
+    from registry.importer.reading import read_workbook
+    from registry.models import Household, Member
+    from registry.services import areas_load, post_grant
+
+    areas_load(
+        [{"code": "620623", "name": "天祝藏族自治县"}]
+        + [{"code": f"620623{100 + t}", "name": f"乡镇{t:02d}"} for t in range(19)]
+        + [
+            {"code": f"620623{100 + t}{200 + v}", "name": f"村{t:02d}{v:02d}"}
+            for t in range(19)
+            for v in range(40)
+        ]
+    )
+    actor = post_grant(username="bench_admin", role="admin", area_code="620623", password="x").user
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / f"ledger-{args.households}.xlsx"
+    started = time.perf_counter()
+    rows = write_ledger(path, args.households)
+    print(
+        f"generated {rows:,} rows ({args.households:,} households) in {time.perf_counter() - started:.1f}s: {path}"
+    )
+
+    run = LedgerImport(actor=actor)
+    phases = {}
+    t0 = time.perf_counter()
+    sheets = read_workbook(path)
+    phases["read (calamine)"] = time.perf_counter() - t0
+    report = run._run(sheets, dry_run=False, phases=phases)
+    total = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print(
+        f"command:  {' '.join(['.venv/bin/python', 'bench/import_ledger.py', *(argv or sys.argv[1:])])}"
+    )
+    print(f"machine:  nproc={len(os.sched_getaffinity(0))}, database {DATABASE_URL}")
+    print(f"result:   {len(report.errors)} errors, {len(report.warnings)} warnings;"
+          f" households {vars(report.households)}, members {vars(report.members)}")  # fmt: skip
+    print(f"stored:   {Household.objects.count():,} households, {Member.objects.count():,} members")
+    print()
+    for name, seconds in phases.items():
+        print(f"  {name:<28} {seconds:7.2f} s")
+    print(
+        f"  {'total':<28} {total:7.2f} s   {rows / total:,.0f} rows/s   peak memory {peak_mb:,.0f} MB"
+    )
+    if not args.keep:
+        path.unlink()
+    return 0 if not report.errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
