@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -450,7 +452,7 @@ class LedgerImport:
             phone=norm.text(first.values.get("phone", "")),
             bank_name=norm.text(first.values.get("bank_name", "")),
             bank_account=norm.text(first.values.get("bank_account", "")).replace(" ", ""),
-            standard=self._value(first, "standard", norm.choice, IdentificationStandard.choices)
+            standard=self._value(first, "standard", norm.choice, IdentificationStandard)
             or IdentificationStandard.NATIONAL,
             attribute_id=attributes.get(attribute),
             main_cause_id=causes.get(cause_names[0]) if cause_names[0] else None,
@@ -461,7 +463,8 @@ class LedgerImport:
         if code:
             try:
                 household.full_clean(
-                    exclude=["head_name", "village"],
+                    # the village, attribute and causes were looked up above; no query per row
+                    exclude=["head_name", "village", "attribute", "main_cause"],
                     validate_unique=False,
                     validate_constraints=False,
                 )
@@ -513,23 +516,18 @@ class LedgerImport:
         member = Member(
             name=norm.text(values["name"]),
             id_number=number,
-            sex=self._value(ref, "sex", norm.choice, Sex.choices) or "",
+            sex=self._value(ref, "sex", norm.choice, Sex) or "",
             birth_date=self._value(ref, "birth_date", norm.date),
-            relation=self._value(ref, "relation", norm.choice, Relation.choices, RELATION_SYNONYMS)
-            or "",
+            relation=self._value(ref, "relation", norm.choice, Relation, RELATION_SYNONYMS) or "",
             ethnicity=norm.text(values.get("ethnicity", "")) or "汉族",
-            education=self._value(
-                ref, "education", norm.choice, Education.choices, EDUCATION_SYNONYMS
-            )
+            education=self._value(ref, "education", norm.choice, Education, EDUCATION_SYNONYMS)
             or "",
-            school_status=self._value(ref, "school_status", norm.choice, SchoolStatus.choices)
+            school_status=self._value(ref, "school_status", norm.choice, SchoolStatus)
             or SchoolStatus.NOT_IN_SCHOOL,
-            labour_skill=self._value(
-                ref, "labour_skill", norm.choice, LabourSkill.choices, SKILL_SYNONYMS
-            )
+            labour_skill=self._value(ref, "labour_skill", norm.choice, LabourSkill, SKILL_SYNONYMS)
             or "",
             migrant_work=self._value(
-                ref, "migrant_work", norm.choice, MigrantWork.choices, MIGRANT_SYNONYMS
+                ref, "migrant_work", norm.choice, MigrantWork, MIGRANT_SYNONYMS
             )
             or MigrantWork.NONE,
             migrant_months=self._value(ref, "migrant_months", norm.whole) or 0,
@@ -674,19 +672,25 @@ class LedgerImport:
             [*HOUSEHOLD_IMPORTED, "version", "updated_at"],
             batch_size=2000,
         )
+        created = {h.pk for h in new_households}
+        touched = created | {h.pk for h in changed_households}
         through = Household.other_causes.through
         through.objects.filter(household__in=changed_households).delete()
         through.objects.bulk_create(
             [
                 through(household_id=plan.household.pk, povertycause_id=cause)
                 for plan in plans
-                if plan.household in new_households or plan.household in changed_households
+                if plan.household.pk in touched
                 for cause in plan.other_causes
             ]
         )
         self._apply_members(plans, stored_members, entries)
         self._apply_incomes(plans, stored_incomes, entries)
-        self._refresh_summaries(plans)
+        # New households were created with their head and size; stored ones may keep members
+        # the file does not list.
+        self._refresh_summaries(
+            [plan.household for plan in plans if plan.household.pk not in created]
+        )
         history.record_many(entries, actor=self.actor)
 
     def _apply_members(self, plans, stored_members, entries) -> None:
@@ -764,24 +768,22 @@ class LedgerImport:
         self.report.incomes.created += len(new)
         entries += [(i, ChangeAction.CREATE, history.snapshot_fields(i)) for i in new]
 
-    def _refresh_summaries(self, plans) -> None:
-        """Head's name and live size from the stored members (a re-import may keep members the
-        file does not list)."""
-        households = [plan.household for plan in plans]
-        live = Counter(
-            Member.objects.live()
-            .filter(household__in=households)
-            .values_list("household_id", flat=True)
+    def _refresh_summaries(self, households) -> None:
+        """Head's name and live size from the stored members, in one UPDATE."""
+        if not households:
+            return
+        live = Member.objects.live().filter(household_id=OuterRef("pk"))
+        Household.objects.filter(pk__in=[h.pk for h in households]).update(
+            size=Coalesce(
+                Subquery(
+                    live.order_by().values("household_id").annotate(n=Count("*")).values("n")[:1]
+                ),
+                0,
+            ),
+            head_name=Coalesce(
+                Subquery(live.filter(relation=Relation.HEAD).values("name")[:1]), F("head_name")
+            ),
         )
-        heads = dict(
-            Member.objects.live()
-            .filter(household__in=households, relation=Relation.HEAD)
-            .values_list("household_id", "name")
-        )
-        for household in households:
-            household.size = live[household.pk]
-            household.head_name = heads.get(household.pk, household.head_name)
-        Household.objects.bulk_update(households, ["size", "head_name"], batch_size=2000)
 
 
 def idnumber_tail(number: str) -> str:

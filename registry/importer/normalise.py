@@ -6,8 +6,10 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import idnumbers
@@ -100,17 +102,25 @@ def whole(value) -> int | None:
     raise ValidationError(_("“%(value)s”应为整数。") % {"value": text(value)}, code="integer")
 
 
-def choice(value, choices, synonyms: dict[str, str] | None = None) -> str:
+@lru_cache(maxsize=64)
+def _labels(choices_class, language: str) -> dict[str, str]:
+    """Label and stored value -> stored value, built once per enumeration and language."""
+    mapping = {str(label): stored for stored, label in choices_class.choices}
+    mapping.update({stored: stored for stored in choices_class.values})
+    return mapping
+
+
+def choice(value, choices_class, synonyms: dict[str, str] | None = None) -> str:
     """An enumeration label (or a synonym, or the stored value itself) -> the stored value."""
     raw = text(value).replace(" ", "")
     if not raw:
         return ""
     raw = (synonyms or {}).get(raw, raw)
-    for stored, label in choices:
-        if raw in (str(label), stored):
-            return stored
-    raise ValidationError(
-        _("“%(value)s”不在可选值中（%(options)s）。")
-        % {"value": text(value), "options": "、".join(str(label) for _stored, label in choices)},
-        code="choice",
-    )
+    stored = _labels(choices_class, get_language()).get(raw)
+    if stored is None:
+        raise ValidationError(
+            _("“%(value)s”不在可选值中（%(options)s）。")
+            % {"value": text(value), "options": "、".join(map(str, choices_class.labels))},
+            code="choice",
+        )
+    return stored
