@@ -612,6 +612,23 @@ class LedgerImport:
 
     # --- applying --------------------------------------------------------------------------
 
+    @staticmethod
+    def _take(current, source, names, counts: Counts, entries, changed: list, extra=None) -> None:
+        """Copy the imported values onto a stored row; when anything differs, give it the next
+        version and a change record, and count it as updated, else as unchanged."""
+        before = history.snapshot_fields(current)
+        for name in names:
+            setattr(current, name, getattr(source, name))
+        changes = {**history.diff(before, history.snapshot_fields(current)), **(extra or {})}
+        if changes:
+            current.version += 1
+            current.updated_at = timezone.now()
+            changed.append(current)
+            entries.append((current, ChangeAction.UPDATE, changes))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+
     def apply(self, plans: list[Plan]) -> None:
         """Upsert households by number, members by ID number, incomes by year; history for all
         of it in one batch. Members missing from a re-imported household are reported, never
@@ -647,21 +664,21 @@ class LedgerImport:
             if current is None:
                 new_households.append(plan.household)
                 continue
-            before = history.snapshot_fields(current)
-            for name in HOUSEHOLD_IMPORTED:
-                setattr(current, name, getattr(plan.household, name))
-            changes = history.diff(before, history.snapshot_fields(current))
             causes_before = stored_causes[current.pk]
-            if set(plan.other_causes) != causes_before:
-                changes["other_causes"] = [sorted(causes_before), sorted(plan.other_causes)]
-            if changes:
-                current.version += 1
-                current.updated_at = timezone.now()
-                changed_households.append(current)
-                entries.append((current, ChangeAction.UPDATE, changes))
-                self.report.households.updated += 1
-            else:
-                self.report.households.unchanged += 1
+            extra = (
+                {"other_causes": [sorted(causes_before), sorted(plan.other_causes)]}
+                if set(plan.other_causes) != causes_before
+                else None
+            )
+            self._take(
+                current,
+                plan.household,
+                HOUSEHOLD_IMPORTED,
+                self.report.households,
+                entries,
+                changed_households,
+                extra,
+            )
             plan.household = current
 
         Household.objects.bulk_create(new_households, batch_size=2000)
@@ -707,17 +724,7 @@ class LedgerImport:
                     member.household = plan.household
                     new.append(member)
                     continue
-                before = history.snapshot_fields(current)
-                for name in fields:
-                    setattr(current, name, getattr(member, name))
-                changes = history.diff(before, history.snapshot_fields(current))
-                if changes:
-                    current.version += 1
-                    changed.append(current)
-                    entries.append((current, ChangeAction.UPDATE, changes))
-                    self.report.members.updated += 1
-                else:
-                    self.report.members.unchanged += 1
+                self._take(current, member, fields, self.report.members, entries, changed)
             for number, member in stored.items():
                 if number not in in_file:
                     self.warn(
@@ -747,18 +754,14 @@ class LedgerImport:
             if current is None:
                 new.append(income)
                 continue
-            before = history.snapshot_fields(current)
-            for name in (*INCOME_AMOUNT_FIELDS, "household_size"):
-                setattr(current, name, getattr(income, name))
-            changes = history.diff(before, history.snapshot_fields(current))
-            if changes:
-                current.version += 1
-                current.updated_at = timezone.now()
-                changed.append(current)
-                entries.append((current, ChangeAction.UPDATE, changes))
-                self.report.incomes.updated += 1
-            else:
-                self.report.incomes.unchanged += 1
+            self._take(
+                current,
+                income,
+                (*INCOME_AMOUNT_FIELDS, "household_size"),
+                self.report.incomes,
+                entries,
+                changed,
+            )
         Income.objects.bulk_create(new, batch_size=5000)
         Income.objects.bulk_update(
             changed,
