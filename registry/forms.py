@@ -12,6 +12,7 @@ from .choices import AreaLevel, MemberLeaveReason, Relation
 from .models import (
     HOUSEHOLD_EDITABLE_FIELDS,
     INCOME_AMOUNT_FIELDS,
+    MEMBER_EDITABLE_FIELDS,
     Area,
     Household,
     Income,
@@ -20,30 +21,7 @@ from .models import (
 )
 from .scope import EDITOR_ROLES, area_prefixes, prefix_q
 
-MEMBER_FORM_FIELDS = [
-    "name",
-    "id_type",
-    "id_number",
-    "sex",
-    "birth_date",
-    "relation",
-    "ethnicity",
-    "education",
-    "school_status",
-    "chronic_illness",
-    "serious_illness",
-    "disabled",
-    "disability_certificate",
-    "labour_skill",
-    "migrant_work",
-    "migrant_months",
-    "medical_insurance",
-    "critical_illness_insurance",
-    "pension_insurance",
-    "dibao",
-    "tekun",
-    "join_reason",
-]
+MEMBER_FORM_FIELDS = [*MEMBER_EDITABLE_FIELDS, "join_reason"]
 INCOME_FORM_FIELDS = ["year", *INCOME_AMOUNT_FIELDS, "household_size"]
 
 

@@ -392,6 +392,32 @@ HOUSEHOLD_EDITABLE_FIELDS = [
 # --- members --------------------------------------------------------------------------------
 
 
+# The fields a user edits on a member, in the order the pages and the API show them.
+MEMBER_EDITABLE_FIELDS = [
+    "name",
+    "id_type",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "school_status",
+    "chronic_illness",
+    "serious_illness",
+    "disabled",
+    "disability_certificate",
+    "labour_skill",
+    "migrant_work",
+    "migrant_months",
+    "medical_insurance",
+    "critical_illness_insurance",
+    "pension_insurance",
+    "dibao",
+    "tekun",
+]
+
+
 class MemberQuerySet(ScopedQuerySet):
     area_field = "household__village__code"
 
