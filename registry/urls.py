@@ -14,6 +14,7 @@ urlpatterns = [
     path("households/", views.household_list, name="household-list"),
     path("households/export.xlsx", views.household_export, name="household-export"),
     path("households/new/", views.household_create, name="household-create"),
+    path("households/import/template.xlsx", views.ledger_template, name="ledger-template"),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
     path("households/<int:pk>/card/", views.household_card, name="household-card"),

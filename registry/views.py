@@ -33,6 +33,7 @@ from .forms import (
     MemberFormSet,
     MemberLeaveForm,
 )
+from .importer import template
 from .models import Household, Income, Member
 from .scope import EDITOR_ROLES, area_prefixes, can_edit, can_register
 
@@ -221,6 +222,18 @@ def household_export(request):
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="households-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def ledger_template(request):
+    """The household ledger template: the columns, dropdowns, an example and instructions."""
+    response = HttpResponse(
+        template.write_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ledger-template.xlsx"'
     return response
 
 

@@ -325,3 +325,39 @@ def test_the_same_file_is_recognised_by_its_hash(ledger, superuser):
     again = import_ledger(ledger, actor=superuser)
     assert any("导入过" in w.message and "root" in w.message for w in again.warnings)
     assert again.file_hash == first.file_hash
+
+
+def test_the_template_has_the_columns_dropdowns_and_an_example(client, cadre_a, tmp_path):
+    from registry.choices import Relation
+    from registry.importer.headers import find_header
+    from registry.importer.households import COLUMNS
+    from registry.importer.reading import read_workbook
+
+    client.force_login(cadre_a)
+    response = client.get("/households/import/template.xlsx")
+    assert response.status_code == 200
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(response.content)
+    book = load_workbook(path)
+    assert book.sheetnames == ["填表说明", "台账", "选项"]
+    sheet = book["台账"]
+    headers = [cell.value for cell in sheet[1]]
+    options = book["选项"]
+    lists = {}
+    for validation in sheet.data_validations.dataValidation:
+        column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+        header = headers[[c.column_letter for c in sheet[1]].index(column)]
+        reference = validation.formula1.split("!")[1].replace("$", "")
+        start, end = reference.split(":")
+        lists[header] = [c.value for (c,) in options[f"{start}:{end}"]]
+    assert lists["性别"] == ["男", "女"]
+    assert lists["与户主关系"] == [str(label) for label in Relation.labels]
+    assert "缺劳力" in lists["主要致贫原因"] and "一般贫困户" in lists["贫困户属性"]
+    assert len(lists["民族"]) == 56
+    assert sheet["I2"].number_format == "@"  # 证件号码 is text
+    header = find_header(read_workbook(path), COLUMNS)
+    assert header.sheet_index == 1 and not header.unknown
+    # The example household is a valid household of the test county's village 岔口驿村.
+    report = import_ledger(path, actor=cadre_a)
+    assert report.errors == [], report.errors
+    assert vars(report.members) == {"created": 2, "updated": 0, "unchanged": 0}
