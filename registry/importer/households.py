@@ -233,11 +233,21 @@ class LedgerImport:
 
     # --- reporting -------------------------------------------------------------------------
 
+    def _issue(self, row: int | None, key: str, message: str) -> Issue:
+        col = self.columns.get(key)
+        return Issue(
+            self.sheet,
+            row,
+            self.headers.get(key, ""),
+            str(message),
+            None if col is None else col + 1,
+        )
+
     def error(self, row: int | None, key: str, message: str) -> None:
-        self.report.errors.append(Issue(self.sheet, row, self.headers.get(key, ""), str(message)))
+        self.report.errors.append(self._issue(row, key, message))
 
     def warn(self, row: int | None, key: str, message: str) -> None:
-        self.report.warnings.append(Issue(self.sheet, row, self.headers.get(key, ""), str(message)))
+        self.report.warnings.append(self._issue(row, key, message))
 
     def field_errors(self, row: int, error: ValidationError, keys: dict[str, str] | None = None):
         for name, messages in error.message_dict.items():

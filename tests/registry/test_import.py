@@ -1,6 +1,7 @@
 """The household ledger import: real ledgers' quirks, every error at its cell, all or nothing."""
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
@@ -361,3 +362,36 @@ def test_the_template_has_the_columns_dropdowns_and_an_example(client, cadre_a, 
     report = import_ledger(path, actor=cadre_a)
     assert report.errors == [], report.errors
     assert vars(report.members) == {"created": 2, "updated": 0, "unchanged": 0}
+
+
+def test_the_annotated_workbook_marks_the_right_cells(tmp_path, superuser, people):
+    from registry.importer.annotate import annotate
+
+    rows = family("H050", people["head"], ("坏号", "110105194912310021", "配偶"), 文化程度="博士后")
+    path = workbook(tmp_path / "bad.xlsx", rows)
+    report = import_ledger(path, actor=superuser)
+    assert len(report.errors) == 2
+    marked = load_workbook(io.BytesIO(annotate(path, report.errors, report.warnings)))
+    assert marked.sheetnames[0] == "错误清单"
+    sheet = marked["台账"]
+    id_cell = sheet.cell(row=5, column=HEADER.index("证件号码") + 1)
+    assert "校验位" in id_cell.comment.text and id_cell.fill.fgColor.rgb.endswith("FFC7CE")
+    education = sheet.cell(row=4, column=HEADER.index("文化程度") + 1)
+    assert "不在可选值中" in education.comment.text
+    assert sheet.cell(row=4, column=HEADER.index("姓名") + 1).comment is None
+    listing = [row for row in marked["错误清单"].iter_rows(min_row=2, values_only=True)]
+    assert {
+        (kind, row, column) for kind, _sheet, row, column, _message in listing if kind == "错误"
+    } == {
+        ("错误", 5, "证件号码"),
+        ("错误", 4, "文化程度"),
+    }
+
+
+def test_the_command_writes_the_marked_copy(tmp_path, superuser):
+    bad = workbook(tmp_path / "bad.xlsx", family("H060", ("甲", "123", "户主")))
+    marked = tmp_path / "bad-marked.xlsx"
+    with pytest.raises(SystemExit):
+        call_command("import_ledger", str(bad), "--errors-to", str(marked))
+    listing = load_workbook(marked)["错误清单"]
+    assert listing.cell(row=2, column=4).value == "证件号码"

@@ -1,9 +1,11 @@
 import json
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from registry.importer.annotate import annotate
 from registry.importer.households import import_ledger
 from registry.importer.issues import UnreadableFile
 
@@ -23,11 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--year", type=int, help="the year of the incomes, when no column says")
         parser.add_argument(
+            "--errors-to",
+            metavar="PATH",
+            help="when there are errors, write a copy of the workbook with them marked here",
+        )
+        parser.add_argument(
             "--user",
             help="import as this user, within the areas of their posts (default: a superuser)",
         )
 
-    def handle(self, *args, path, dry_run, json: bool, year, user, **options):
+    def handle(self, *args, path, dry_run, json: bool, year, user, errors_to, **options):
         actor = self._actor(user)
         try:
             report = import_ledger(path, actor=actor, year=year, dry_run=dry_run)
@@ -42,6 +49,8 @@ class Command(BaseCommand):
         else:
             self._print(report, dry_run)
         if report.errors:
+            if errors_to:
+                Path(errors_to).write_bytes(annotate(path, report.errors, report.warnings))
             raise SystemExit(1)
 
     def _actor(self, username):
