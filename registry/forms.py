@@ -178,3 +178,18 @@ class ChangeHeadForm(forms.Form):
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_head"].queryset = household.members.live().exclude(relation=Relation.HEAD)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("台账文件"),
+        help_text=_("支持 .xlsx、.xlsm、.xls（含 WPS）和 .ods；每位成员一行。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}),
+    )
+    year = forms.IntegerField(
+        label=_("收入年度"),
+        required=False,
+        min_value=1980,
+        max_value=2100,
+        help_text=_("表中没有“年度”列时，收入记入此年度。"),
+    )

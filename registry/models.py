@@ -789,3 +789,46 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportJob(models.Model):
+    """导入任务: a ledger uploaded in the browser, validated in the background with progress,
+    previewed, then applied when the user confirms."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        INVALID = "invalid", _("有错误")
+        READY = "ready", _("待确认")
+        APPLYING = "applying", _("写入中")
+        APPLIED = "applied", _("已导入")
+        FAILED = "failed", _("无法读取")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("收入年度"), null=True, blank=True, validators=YEAR)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    report = models.JSONField(_("校验结果"), default=dict)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING)

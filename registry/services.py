@@ -8,11 +8,13 @@ import csv
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +30,20 @@ from .choices import (
     Role,
 )
 from .errors import ConflictError
-from .models import INCOME_AMOUNT_FIELDS, Area, Household, Income, Member, Post
-from .scope import EDITOR_ROLES, LEVEL_DIGITS, area_prefixes, covers, ensure_can_edit, level_of
+from .importer.households import import_ledger
+from .importer.issues import UnreadableFile
+from .importer.reading import SUFFIXES
+from .models import INCOME_AMOUNT_FIELDS, Area, Household, ImportJob, Income, Member, Post
+from .scope import (
+    EDITOR_ROLES,
+    LEVEL_DIGITS,
+    area_prefixes,
+    can_register,
+    covers,
+    ensure_can_edit,
+    level_of,
+)
+from .tasks import apply_import_job, validate_import_job
 
 HOUSEHOLD_FIELDS = frozenset(
     f.name for f in Household._meta.get_fields() if f.concrete and f.editable and not f.primary_key
@@ -618,3 +632,76 @@ def post_grant(
         post.full_clean()
         post.save(update_fields=["phone"])
     return post
+
+
+# --- ledger import jobs -------------------------------------------------------------------------
+
+
+def import_job_start(*, actor, upload, year: int | None = None):
+    """Keep an uploaded ledger and queue its validation (a dry run) in the background."""
+
+    if not can_register(actor):
+        raise PermissionDenied(_("您的岗位不能导入台账。"))
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValidationError({"file": _("请上传 .xlsx、.xlsm、.xls 或 .ods 格式的表格文件。")})
+    if upload.size > settings.IMPORT_MAX_FILE_BYTES:
+        raise ValidationError(
+            {
+                "file": _("文件过大，上限为 %(mb)d MB。")
+                % {"mb": settings.IMPORT_MAX_FILE_BYTES // 1048576}
+            }
+        )
+    job = ImportJob.objects.create(
+        user=actor, file=upload, original_name=upload.name[:255], year=year
+    )
+    transaction.on_commit(lambda: validate_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job, apply: bool) -> None:
+    """Validate (or, once confirmed, apply) a job's ledger, recording progress and the report.
+    Called by the Celery tasks."""
+
+    status = ImportJob.Status
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status.APPLYING if apply else status.VALIDATING, progress=5
+    )
+
+    def progress(percent: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    try:
+        report = import_ledger(
+            job.file.path, actor=job.user, year=job.year, dry_run=not apply, progress=progress
+        )
+    except UnreadableFile as error:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=status.FAILED, progress=100, report={"error": str(error)}
+        )
+        return
+    outcome = status.INVALID if report.errors else (status.APPLIED if apply else status.READY)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=outcome, progress=100, report=report.as_dict(with_cells=True)
+    )
+
+
+@transaction.atomic
+def import_job_confirm(*, actor, job):
+    """The user has seen the preview: apply the ledger, once."""
+
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.user_id != actor.pk and not actor.is_superuser:
+        raise PermissionDenied(_("只能确认自己上传的导入任务。"))
+    if job.status != ImportJob.Status.READY:
+        raise ValidationError(
+            {
+                "status": _("该任务当前不能确认导入（%(status)s）。")
+                % {"status": job.get_status_display()}
+            }
+        )
+    job.status = ImportJob.Status.APPLYING
+    job.progress = 0
+    job.save(update_fields=["status", "progress", "updated_at"])
+    transaction.on_commit(lambda: apply_import_job.delay(job.pk))
+    return job

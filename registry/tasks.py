@@ -9,3 +9,21 @@ from . import selectors
 def count_households_by_status(area_prefix: str) -> dict[str, int]:
     """Households by status inside an area, for dashboards and reports that run in the background."""
     return selectors.status_counts(area_prefix=area_prefix)
+
+
+@shared_task
+def validate_import_job(job_id: int) -> None:
+    """Check an uploaded ledger without writing, for the preview."""
+    from .models import ImportJob
+    from .services import import_job_run
+
+    import_job_run(job=ImportJob.objects.get(pk=job_id), apply=False)
+
+
+@shared_task
+def apply_import_job(job_id: int) -> None:
+    """Apply a confirmed ledger; it is validated again, inside the transaction that writes it."""
+    from .models import ImportJob
+    from .services import import_job_run
+
+    import_job_run(job=ImportJob.objects.get(pk=job_id), apply=True)

@@ -28,13 +28,16 @@ from .forms import (
     MONEY_FIELDS,
     ChangeHeadForm,
     HouseholdForm,
+    ImportForm,
     IncomeForm,
     MemberForm,
     MemberFormSet,
     MemberLeaveForm,
 )
 from .importer import template
-from .models import Household, Income, Member
+from .importer.annotate import annotate
+from .importer.issues import Issue
+from .models import Household, ImportJob, Income, Member
 from .scope import EDITOR_ROLES, area_prefixes, can_edit, can_register
 
 PAGE_SIZE = 25
@@ -559,3 +562,73 @@ def household_change_head(request, pk: int):
         messages.success(request, _("户主已变更。"))
         return redirect("household-detail", pk=household.pk)
     return render(request, "registry/change_head.html", {"form": form, "household": household})
+
+
+# --- ledger import -----------------------------------------------------------------------------
+
+
+def _job(request, pk: int) -> ImportJob:
+    jobs = (
+        ImportJob.objects.all()
+        if request.user.is_superuser
+        else ImportJob.objects.filter(user=request.user)
+    )
+    return get_object_or_404(jobs, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_new(request):
+    if not can_register(request.user):
+        raise PermissionDenied(_("您的岗位不能导入台账。"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_start(
+                actor=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
+            )
+        except ValidationError as error:
+            show_errors(error, form)
+        else:
+            return redirect("import-job", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    return render(request, "registry/import_new.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@require_GET
+def import_job(request, pk: int):
+    job = _job(request, pk)
+    template = "registry/_import_status.html" if _is_htmx(request) else "registry/import_job.html"
+    report = job.report or {}
+    return render(
+        request,
+        template,
+        {"job": job, "report": report, "errors": (report.get("errors") or [])[:200]},
+    )
+
+
+@login_required
+@require_POST
+def import_job_confirm(request, pk: int):
+    job = _job(request, pk)
+    try:
+        services.import_job_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("import-job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def import_job_errors(request, pk: int):
+    """The user's own workbook with every error marked, and an errors sheet."""
+    job = _job(request, pk)
+    issues = [Issue(**issue) for issue in job.report.get("errors", [])]
+    warnings = [Issue(**issue) for issue in job.report.get("warnings", [])]
+    response = HttpResponse(
+        annotate(job.file.path, issues, warnings),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.xlsx"'
+    return response

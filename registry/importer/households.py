@@ -191,13 +191,15 @@ class ImportReport:
     applied: bool = False
     file_hash: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, with_cells: bool = False) -> dict:
+        """The command's JSON; with_cells adds each issue's column number (for marking cells)."""
+        issue = (lambda i: {**i.as_dict(), "col": i.col}) if with_cells else (lambda i: i.as_dict())
         return {
             "households": vars(self.households),
             "members": vars(self.members),
             "incomes": vars(self.incomes),
-            "errors": [issue.as_dict() for issue in self.errors],
-            "warnings": [issue.as_dict() for issue in self.warnings],
+            "errors": [issue(i) for i in self.errors],
+            "warnings": [issue(i) for i in self.warnings],
         }
 
 
@@ -223,9 +225,11 @@ class Plan:
 class LedgerImport:
     """One run of the household ledger import, for one user (whose scope limits the villages)."""
 
-    def __init__(self, *, actor, year: int | None = None):
+    def __init__(self, *, actor, year: int | None = None, progress=None):
         self.actor = actor
         self.year = year
+        # progress(percent) is told how far validation has come, for a progress bar.
+        self.progress = progress or (lambda _percent: None)
         self.report = ImportReport()
         self.sheet = ""
         self.columns: dict[str, int] = {}
@@ -401,7 +405,10 @@ class LedgerImport:
         attributes = {a.name: a.code for a in HouseholdAttribute.objects.all()}
         causes = {c.name: c.code for c in PovertyCause.objects.all()}
         plans = []
-        for family in families:
+        step = max(1, len(families) // 50)
+        for index, family in enumerate(families):
+            if index % step == 0:
+                self.progress(10 + int(80 * index / max(1, len(families))))
             plan = self._plan(family, villages, attributes, causes)
             if plan is not None:
                 plans.append(plan)
@@ -804,7 +811,12 @@ def idnumber_tail(number: str) -> str:
 
 
 def import_ledger(
-    path: str | Path, *, actor, year: int | None = None, dry_run: bool = False
+    path: str | Path,
+    *,
+    actor,
+    year: int | None = None,
+    dry_run: bool = False,
+    progress=None,
 ) -> ImportReport:
     """Validate a household ledger and, when nothing blocks it, apply it in one transaction."""
-    return LedgerImport(actor=actor, year=year).run(path, dry_run=dry_run)
+    return LedgerImport(actor=actor, year=year, progress=progress).run(path, dry_run=dry_run)

@@ -395,3 +395,83 @@ def test_the_command_writes_the_marked_copy(tmp_path, superuser):
         call_command("import_ledger", str(bad), "--errors-to", str(marked))
     listing = load_workbook(marked)["错误清单"]
     assert listing.cell(row=2, column=4).value == "证件号码"
+
+
+@pytest.fixture
+def eager_tasks(settings, tmp_path, django_capture_on_commit_callbacks):
+    """Run the import tasks in-process after the commit that queues them, as a worker would:
+    `with eager_tasks(): ...` around the request that queues one."""
+    from config.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app.conf.task_always_eager = True
+    yield lambda: django_capture_on_commit_callbacks(execute=True)
+    app.conf.task_always_eager = False
+
+
+def _upload(client, path, eager, **data):
+    with open(path, "rb") as handle, eager():
+        return client.post("/imports/new/", {"file": handle, **data})
+
+
+def test_browser_upload_preview_confirm(client, cadre_a, people, tmp_path, eager_tasks):
+    from registry.models import ImportJob
+
+    path = workbook(tmp_path / "ledger.xlsx", family("H070", people["head"], people["wife"]))
+    client.force_login(cadre_a)
+    assert client.get("/imports/new/").status_code == 200
+    response = _upload(client, path, eager_tasks)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/imports/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == "ready" and job.progress == 100
+    assert not Household.objects.exists()  # the preview writes nothing
+    page = client.get(f"/imports/{job.pk}/")
+    assert "确认导入" in page.text and page.context["report"]["members"]["created"] == 2
+    partial = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.text
+    with eager_tasks():
+        client.post(f"/imports/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == "applied"
+    assert Household.objects.get(number="H070").members.count() == 2
+    assert (
+        client.post(f"/imports/{job.pk}/confirm/").status_code == 302
+    )  # a second confirm is refused
+    assert Household.objects.count() == 1
+
+
+def test_browser_upload_with_errors_offers_the_marked_workbook(
+    client, cadre_a, tmp_path, eager_tasks
+):
+    from registry.models import ImportJob
+
+    path = workbook(tmp_path / "bad.xlsx", family("H071", ("甲", "123", "户主")))
+    client.force_login(cadre_a)
+    _upload(client, path, eager_tasks)
+    job = ImportJob.objects.get()
+    assert job.status == "invalid"
+    page = client.get(f"/imports/{job.pk}/")
+    assert "证件号码" in page.text and "下载标注了错误的表格" in page.text
+    marked = load_workbook(io.BytesIO(client.get(f"/imports/{job.pk}/errors.xlsx").content))
+    assert marked["错误清单"].cell(row=2, column=4).value == "证件号码"
+    assert marked["台账"].cell(row=4, column=HEADER.index("证件号码") + 1).comment is not None
+
+
+def test_only_keepers_import_and_jobs_are_private(
+    client, cadre_a, cadre_b, county_office, people, tmp_path, eager_tasks
+):
+    from registry.models import ImportJob
+
+    client.force_login(county_office)
+    assert client.get("/imports/new/").status_code == 403
+    client.force_login(cadre_a)
+    _upload(client, workbook(tmp_path / "l.xlsx", family("H072", people["head"])), eager_tasks)
+    job = ImportJob.objects.get()
+    client.force_login(cadre_b)
+    assert client.get(f"/imports/{job.pk}/").status_code == 404
+    assert client.post(f"/imports/{job.pk}/confirm/").status_code == 404
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    response = _upload(client, text, eager_tasks)
+    assert response.status_code == 200 and "file" in response.context["form"].errors
