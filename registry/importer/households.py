@@ -102,18 +102,34 @@ HOUSEHOLD_KEYS = [
     "year",
     *INCOME_AMOUNT_FIELDS,
 ]
-# What a ledger row sets on a household (attnames, so that ids are compared, not objects).
-HOUSEHOLD_IMPORTED = [
-    "village_id",
-    "group",
-    "phone",
-    "bank_name",
-    "bank_account",
-    "standard",
-    "attribute_id",
-    "main_cause_id",
-    "planned_exit_year",
-]
+# What each ledger column sets on a stored row (attnames, so that ids are compared, not
+# objects). A re-import changes only what its file has columns for: a ledger without, say, the
+# bank account column leaves the stored accounts alone.
+HOUSEHOLD_COLUMN_FIELDS = {
+    "village": ["village_id"],
+    "group": ["group"],
+    "phone": ["phone"],
+    "bank_name": ["bank_name"],
+    "bank_account": ["bank_account"],
+    "standard": ["standard"],
+    "attribute": ["attribute_id"],
+    "main_cause": ["main_cause_id"],
+    "planned_exit_year": ["planned_exit_year"],
+}
+MEMBER_COLUMN_FIELDS = {
+    "name": ["name"],
+    "id_number": ["id_number"],
+    "sex": ["sex"],
+    "birth_date": ["birth_date"],
+    "relation": ["relation"],
+    "ethnicity": ["ethnicity"],
+    "education": ["education"],
+    "school_status": ["school_status"],
+    "health": ["chronic_illness", "serious_illness", "disabled"],
+    "labour_skill": ["labour_skill"],
+    "migrant_work": ["migrant_work"],
+    "migrant_months": ["migrant_months"],
+}
 MEMBER_KEYS = [
     "name",
     "id_number",
@@ -629,6 +645,11 @@ class LedgerImport:
 
     # --- applying --------------------------------------------------------------------------
 
+    def _imported(self, column_fields: dict[str, list[str]]) -> list[str]:
+        return [
+            name for key, names in column_fields.items() if key in self.columns for name in names
+        ]
+
     @staticmethod
     def _take(current, source, names, counts: Counts, entries, changed: list, extra=None) -> None:
         """Copy the imported values onto a stored row; when anything differs, give it the next
@@ -649,7 +670,8 @@ class LedgerImport:
     def apply(self, plans: list[Plan]) -> None:
         """Upsert households by number, members by ID number, incomes by year; history for all
         of it in one batch. Members missing from a re-imported household are reported, never
-        deleted."""
+        deleted. Only what the file has columns for is changed."""
+        household_fields = self._imported(HOUSEHOLD_COLUMN_FIELDS)
         numbers = [plan.family.number for plan in plans]
         stored = {
             h.number: h for h in Household.objects.filter(number__in=numbers).select_for_update()
@@ -682,6 +704,8 @@ class LedgerImport:
                 new_households.append(plan.household)
                 continue
             causes_before = stored_causes[current.pk]
+            if "other_causes" not in self.columns:
+                plan.other_causes = sorted(causes_before)
             extra = (
                 {"other_causes": [sorted(causes_before), sorted(plan.other_causes)]}
                 if set(plan.other_causes) != causes_before
@@ -690,7 +714,7 @@ class LedgerImport:
             self._take(
                 current,
                 plan.household,
-                HOUSEHOLD_IMPORTED,
+                household_fields,
                 self.report.households,
                 entries,
                 changed_households,
@@ -703,7 +727,7 @@ class LedgerImport:
         entries += [(h, ChangeAction.CREATE, history.snapshot_fields(h)) for h in new_households]
         Household.objects.bulk_update(
             changed_households,
-            [*HOUSEHOLD_IMPORTED, "version", "updated_at"],
+            [*household_fields, "version", "updated_at"],
             batch_size=2000,
         )
         created = {h.pk for h in new_households}
@@ -728,8 +752,7 @@ class LedgerImport:
         history.record_many(entries, actor=self.actor)
 
     def _apply_members(self, plans, stored_members, entries) -> None:
-        kept = {"household", "joined_on", "join_reason", "left_on", "leave_reason", "leave_note"}
-        fields = [f.name for f in history.tracked_fields(Member) if f.name not in kept]
+        fields = self._imported(MEMBER_COLUMN_FIELDS)
         new, changed = [], []
         for plan in plans:
             stored = stored_members.get(plan.family.number, {})

@@ -475,3 +475,22 @@ def test_only_keepers_import_and_jobs_are_private(
     text.write_text("hello", encoding="utf-8")
     response = _upload(client, text, eager_tasks)
     assert response.status_code == 200 and "file" in response.context["form"].errors
+
+
+def test_a_reimport_leaves_what_the_file_has_no_column_for(tmp_path, superuser, people, ledger):
+    import_ledger(ledger, actor=superuser)
+    member = Member.objects.get(name="马秀英")
+    member.medical_insurance = True
+    member.disabled = True
+    member.disability_certificate = member.id_number + "42"
+    member.save()
+    Household.objects.filter(number="H001").update(bank_account="6228480012345678")
+    narrow = ["户编号", "行政村", "乡镇", "县", "姓名", "证件号码", "与户主关系", "健康状况"]
+    rows = family("H001", people["head"], people["wife"], people["son"])
+    rows[1]["健康状况"] = "残疾"
+    report = import_ledger(workbook(tmp_path / "narrow.xlsx", rows, header=narrow), actor=superuser)
+    assert report.errors == [], report.errors
+    assert vars(report.members)["updated"] == 0
+    member.refresh_from_db()
+    assert member.medical_insurance and member.disability_certificate.endswith("42")
+    assert Household.objects.get(number="H001").bank_account == "6228480012345678"
