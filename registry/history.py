@@ -1,10 +1,13 @@
 """Change records (变更记录): the who / when / what of every change to the registry."""
 
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
 
 from .models import ChangeRecord, Household, Income, Member
 
@@ -63,16 +66,50 @@ def record(instance, *, action: str, changes: dict, actor, batch: str = "") -> C
     return ChangeRecord.objects.create(**_record_fields(instance, action, changes, actor, batch))
 
 
+COPY_COLUMNS = (
+    "model", "object_id", "household_id", "village_code", "action", "changes", "version",
+    "actor_id", "actor_name", "batch", "at",
+)  # fmt: skip
+
+
 def record_many(entries, *, actor, batch: str | None = None) -> str:
-    """Write the history of a bulk change in one statement; returns the batch id."""
+    """Write the history of a bulk change in one go; returns the batch id.
+
+    On PostgreSQL the rows are COPY-ed: an import writes one record per household, member and
+    income, and COPY takes a fraction of the time of INSERTs built by the ORM."""
     batch = batch or str(uuid.uuid4())
-    ChangeRecord.objects.bulk_create(
-        [
-            ChangeRecord(**_record_fields(instance, action, changes, actor, batch))
-            for instance, action, changes in entries
-        ],
-        batch_size=2000,
-    )
+    rows = [
+        _record_fields(instance, action, changes, actor, batch)
+        for instance, action, changes in entries
+    ]
+    if not rows:
+        return batch
+    if connection.vendor != "postgresql":
+        ChangeRecord.objects.bulk_create([ChangeRecord(**row) for row in rows], batch_size=2000)
+        return batch
+    now = timezone.now()
+    table = ChangeRecord._meta.db_table
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            actor_obj = row["actor"]
+            copy.write_row(
+                (
+                    row["model"],
+                    row["object_id"],
+                    row["household_id"],
+                    row["village_code"],
+                    row["action"],
+                    json.dumps(row["changes"], ensure_ascii=False, cls=DjangoJSONEncoder),
+                    row["version"],
+                    actor_obj.pk if actor_obj is not None else None,
+                    row["actor_name"],
+                    row["batch"],
+                    now,
+                )
+            )
     return batch
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import history
+from ..bulk import copy_insert
 from ..choices import (
     ChangeAction,
     Education,
@@ -370,8 +371,9 @@ class LedgerImport:
         for index in range(header_row + 1, len(rows)):
             row = rows[index]
             excel_row = index + 1
-            texts = [norm.text(cell) for cell in row]
-            if not any(texts) or any(TOTAL_ROW.match(t) for t in texts):
+            filled = [cell for cell in row if cell not in ("", None) and str(cell).strip()]
+            # A 小计/合计 row says so in its first filled cells (序号, 县 or 户编号).
+            if not filled or any(TOTAL_ROW.match(norm.text(cell)) for cell in filled[:3]):
                 continue
             values = {key: row[i] if i < len(row) else "" for key, i in self.columns.items()}
             number = norm.text(values.get("number"))
@@ -722,7 +724,7 @@ class LedgerImport:
             )
             plan.household = current
 
-        Household.objects.bulk_create(new_households, batch_size=2000)
+        copy_insert(Household, new_households)
         self.report.households.created += len(new_households)
         entries += [(h, ChangeAction.CREATE, history.snapshot_fields(h)) for h in new_households]
         Household.objects.bulk_update(
@@ -779,7 +781,7 @@ class LedgerImport:
         changed.sort(key=lambda m: m.relation == Relation.HEAD)
         for member in changed:
             member.save()
-        Member.objects.bulk_create(new, batch_size=5000)
+        copy_insert(Member, new)
         self.report.members.created += len(new)
         entries += [(m, ChangeAction.CREATE, history.snapshot_fields(m)) for m in new]
 
@@ -802,7 +804,7 @@ class LedgerImport:
                 entries,
                 changed,
             )
-        Income.objects.bulk_create(new, batch_size=5000)
+        copy_insert(Income, new)
         Income.objects.bulk_update(
             changed,
             [*INCOME_AMOUNT_FIELDS, "household_size", "version", "updated_at"],
