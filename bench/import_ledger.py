@@ -114,6 +114,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=14_600)
     parser.add_argument("--keep", action="store_true", help="keep the generated file and data")
+    parser.add_argument("--file", type=Path, help="import this ledger instead of generating one")
     args = parser.parse_args(argv)
 
     import django
@@ -139,12 +140,13 @@ def main(argv=None) -> int:
     )
     actor = post_grant(username="bench_admin", role="admin", area_code="620623", password="x").user
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    path = OUTPUT / f"ledger-{args.households}.xlsx"
-    started = time.perf_counter()
-    rows = write_ledger(path, args.households)
-    print(
-        f"generated {rows:,} rows ({args.households:,} households) in {time.perf_counter() - started:.1f}s: {path}"
-    )
+    if args.file:
+        path = args.file
+    else:
+        path = OUTPUT / f"ledger-{args.households}.xlsx"
+        started = time.perf_counter()
+        write_ledger(path, args.households)
+        print(f"generated {args.households:,} households in {time.perf_counter() - started:.1f}s")
 
     run = LedgerImport(actor=actor)
     phases = {}
@@ -153,6 +155,7 @@ def main(argv=None) -> int:
     phases["read (calamine)"] = time.perf_counter() - t0
     report = run._run(sheets, dry_run=False, phases=phases)
     total = time.perf_counter() - t0
+    rows = sum(vars(report.members).values())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(
@@ -168,7 +171,7 @@ def main(argv=None) -> int:
     print(
         f"  {'total':<28} {total:7.2f} s   {rows / total:,.0f} rows/s   peak memory {peak_mb:,.0f} MB"
     )
-    if not args.keep:
+    if not args.keep and not args.file:
         path.unlink()
     return 0 if not report.errors else 1
 

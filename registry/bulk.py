@@ -1,7 +1,139 @@
-"""Writing many rows fast. On PostgreSQL new rows are COPY-ed (measured on this machine: 56,300
-rows in 0.44 s, against 3.3 s for Django's bulk_create); elsewhere bulk_create does it."""
+"""Making, checking and writing many rows fast, for imports.
 
-from django.db import connection
+On PostgreSQL new rows are COPY-ed (measured on this machine: 56,300 rows in 0.44 s, against
+3.3 s for Django's bulk_create); elsewhere bulk_create does it. Instances are built the way
+Django builds them from a query (positional values), and validated by the models' own field and
+model rules, with each field's verdict on a value remembered: a ledger repeats the same few
+labels tens of thousands of times."""
+
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.utils import timezone
+
+# Types whose Python values psycopg writes as they are: no get_db_prep_save() per cell.
+PLAIN_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.DateField,  # DateTimeField is a DateField
+    models.DecimalField,
+    models.ForeignKey,
+)
+
+
+class RowMaker:
+    """model(**values) and full_clean(), for an import's every row, at a fraction of the cost.
+
+    The instance is built from its values as Model.__init__ would, with the defaults
+    worked out once (a callable default such as today's date is called once per maker, so not
+    for models with a mutable default such as a JSONField's dict). Validation runs the model's
+    own rules, with the messages full_clean(validate_unique=False, validate_constraints=False)
+    gives: each field's clean(), remembered per value (a ledger repeats the same few labels on
+    every row) and skipped for fields left at a valid default, then the model's clean().
+    Relations are not checked here: their clean() queries the database, once per row; callers
+    look them up once per import instead."""
+
+    def __init__(self, model, *, exclude=(), limit: int = 4096):
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.defaults = [field.get_default() for field in fields]
+        self.attnames = [field.attname for field in fields]
+        # Model.__init__ is most of the cost of a row; it does nothing more than this when no
+        # one listens to the model's init signals.
+        self.plain_init = not (
+            signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
+        )
+        self.position = {}
+        for index, field in enumerate(fields):
+            self.position[field.attname] = index
+            self.position.setdefault(field.name, index)
+        self.checked = {
+            field.attname: field
+            for field in fields
+            if field.name not in exclude and not field.generated and not field.is_relation
+        }
+        for field in list(self.checked.values()):
+            self.checked.setdefault(field.name, field)
+        self.cache = {field.attname: {} for field in self.checked.values()}
+        self.limit = limit
+        # Fields a row leaves at their default are checked only if that default is invalid.
+        self.always = [
+            field
+            for field, default in zip(fields, self.defaults, strict=True)
+            if field.attname in self.checked and self._verdict(field, default)[1]
+        ]
+
+    def make(self, **values):
+        """A new instance and its errors by field name ({} when it is valid), cleaned in place."""
+        args = self.defaults.copy()
+        position = self.position
+        for name, value in values.items():
+            args[position[name]] = value
+        if self.plain_init:
+            instance = self.model.__new__(self.model)
+            instance._state = ModelState()
+            instance.__dict__.update(zip(self.attnames, args, strict=True))
+        else:
+            instance = self.model(*args)
+        errors = {}
+        checked = self.checked
+        fields = [checked[name] for name in values if name in checked] + self.always
+        for field in fields:
+            raw = getattr(instance, field.attname)
+            cache = self.cache[field.attname]
+            try:
+                cleaned, problems = cache[type(raw), raw]
+            except KeyError:
+                cleaned, problems = verdict = self._verdict(field, raw)
+                if len(cache) < self.limit:
+                    cache[type(raw), raw] = verdict
+            except TypeError:  # an unhashable value
+                cleaned, problems = self._verdict(field, raw)
+            if problems:
+                errors[field.name] = problems
+            elif cleaned is not raw:
+                setattr(instance, field.attname, cleaned)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        return instance, errors
+
+    @staticmethod
+    def _verdict(field, value):
+        """As Model.clean_fields() treats one field: (cleaned value, None) or (None, errors)."""
+        if field.blank and value in field.empty_values:
+            return value, None
+        try:
+            return field.clean(value, None), None
+        except ValidationError as error:
+            return None, error.error_list
+
+
+def copy_rows(table: str, columns, rows) -> None:
+    """COPY plain rows (tuples of Python values) into a table; INSERT them elsewhere."""
+    quote = connection.ops.quote_name
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})",
+                list(rows),
+            )
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def copy_insert(model, objs: list) -> None:
@@ -13,7 +145,11 @@ def copy_insert(model, objs: list) -> None:
         return
     meta = model._meta
     fields = list(meta.concrete_fields)
-    quote = connection.ops.quote_name
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, field.attname, now)
     with connection.cursor() as cursor:
         # Ids from the table's own sequence, so history can name the rows before they exist.
         cursor.execute(
@@ -22,15 +158,17 @@ def copy_insert(model, objs: list) -> None:
         )
         for obj, (next_id,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = next_id
-        columns = ", ".join(quote(field.column) for field in fields)
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for field in fields
-                    ]
-                )
+    plain = [isinstance(field, PLAIN_FIELDS) for field in fields]
+    attnames = [field.attname for field in fields]
+
+    def row(obj):
+        values = obj.__dict__
+        return [
+            values[attname] if simple else field.get_db_prep_save(values[attname], connection)
+            for attname, simple, field in zip(attnames, plain, fields, strict=True)
+        ]
+
+    copy_rows(meta.db_table, [field.column for field in fields], map(row, objs))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

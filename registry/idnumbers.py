@@ -6,6 +6,7 @@ renamed and recoded, but the people keep their numbers.
 """
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ CHECK_CHARACTERS = "10X98765432"
 _SEPARATORS = re.compile(r"[\s\-]+")
 # What Excel shows for an 18-digit number stored as a number: 6.20623199001011E+17.
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+_LEGACY_15 = re.compile(r"[0-9]{15}")
+_CURRENT_18 = re.compile(r"[0-9]{17}[0-9X]")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class ParsedId:
 
 
 def check_character(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARACTERS[total % 11]
 
 
@@ -68,9 +71,9 @@ def parse(raw: str) -> ParsedId:
             % {"value": number},
             code="scientific",
         )
-    if re.fullmatch(r"\d{15}", number):
+    if _LEGACY_15.fullmatch(number):
         number = upgrade_15(number)
-    elif not re.fullmatch(r"\d{17}[\dX]", number):
+    elif not _CURRENT_18.fullmatch(number):
         raise ValidationError(
             _("证件号码应为 18 位（最后一位可为 X），或 15 位旧号码；当前为 %(length)d 位。")
             % {"length": len(number)},
@@ -83,7 +86,12 @@ def parse(raw: str) -> ParsedId:
             _("证件号码中的出生日期 %(value)s 不存在。") % {"value": number[6:14]},
             code="birth_date",
         ) from None
-    if birth_date.year < 1880 or birth_date > timezone.localdate():
+    # The default time zone's today: timezone.localdate() looks up the active zone, a
+    # context-local, which costs more than the rest of this check on an import's every row.
+    if (
+        birth_date.year < 1880
+        or birth_date > dt.datetime.now(timezone.get_default_timezone()).date()
+    ):
         raise ValidationError(
             _("证件号码中的出生日期 %(value)s 不合理。") % {"value": number[6:14]},
             code="birth_date",

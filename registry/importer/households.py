@@ -8,6 +8,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import history
-from ..bulk import copy_insert
+from ..bulk import RowMaker, copy_insert, copy_rows
 from ..choices import (
     ChangeAction,
     Education,
@@ -145,6 +146,7 @@ MEMBER_KEYS = [
     "migrant_work",
     "migrant_months",
 ]
+MEMO_LIMIT = 4096
 REQUIRED = ("village", "number", "name", "id_number", "relation")
 TOTAL_ROW = re.compile(r"^(小计|合计|总计)")
 LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -176,6 +178,7 @@ HEALTH_FLAGS = {
     "大病": "serious_illness",
     "残疾": "disabled",
 }
+HEALTH_COLUMN = {name: "health" for name in HEALTH_FLAGS.values()}  # errors go to that column
 
 
 @dataclass
@@ -248,6 +251,12 @@ class LedgerImport:
         # progress(percent) is told how far validation has come, for a progress bar.
         self.progress = progress or (lambda _percent: None)
         self.report = ImportReport()
+        self.parsed = defaultdict(dict)  # column key -> {(type, cell): (value, messages)}
+        # The models' own rules; the village, attribute and causes are looked up once per
+        # import, the head's name is filled in when the household is applied.
+        self.households = RowMaker(Household, exclude=["head_name"])
+        self.members = RowMaker(Member)
+        self.incomes = RowMaker(Income)
         self.sheet = ""
         self.columns: dict[str, int] = {}
         self.headers: dict[str, str] = {}
@@ -270,8 +279,11 @@ class LedgerImport:
     def warn(self, row: int | None, key: str, message: str) -> None:
         self.report.warnings.append(self._issue(row, key, message))
 
-    def field_errors(self, row: int, error: ValidationError, keys: dict[str, str] | None = None):
-        for name, messages in error.message_dict.items():
+    def field_errors(self, row: int, errors: dict, keys: dict[str, str] | None = None):
+        """A model's errors by field name (RowMaker.make's) as errors at the row."""
+        if not errors:
+            return
+        for name, messages in ValidationError(errors).message_dict.items():
             key = (keys or {}).get(name, name)
             for message in messages:
                 self.error(row, key if key in self.headers else "", message)
@@ -364,33 +376,37 @@ class LedgerImport:
         return self.report
 
     def group(self, rows, header_row: int) -> list[FamilyRows]:
-        """Rows into families. A member row's blank (or merged) household cells are its
-        household's; blank rows and 小计/合计 rows are skipped."""
+        """Rows into families. A household's cells are read from its first row, so they may be
+        merged down or left blank on its members' rows; blank rows and 小计/合计 rows are
+        skipped."""
         families: dict[str, FamilyRows] = {}
         current: FamilyRows | None = None
+        columns = list(self.columns.items())
+        width = max(index for _key, index in columns) + 1
         for index in range(header_row + 1, len(rows)):
             row = rows[index]
-            excel_row = index + 1
-            filled = [cell for cell in row if cell not in ("", None) and str(cell).strip()]
+            if len(row) < width:
+                row = [*row, *[""] * (width - len(row))]
             # A 小计/合计 row says so in its first filled cells (序号, 县 or 户编号).
-            if not filled or any(TOTAL_ROW.match(norm.text(cell)) for cell in filled[:3]):
+            first_filled = list(islice(filter(_filled, row), 3))
+            if not first_filled or any(
+                isinstance(cell, str) and TOTAL_ROW.match(norm.text(cell)) for cell in first_filled
+            ):
                 continue
-            values = {key: row[i] if i < len(row) else "" for key, i in self.columns.items()}
+            excel_row = index + 1
+            values = {key: row[i] for key, i in columns}
             number = norm.text(values.get("number"))
             if not number:
                 if current is None:
                     self.error(excel_row, "number", _("缺少户编号。"))
                     continue
                 number = current.number
-                values["number"] = number
+            values["number"] = number
             family = families.get(number)
             if family is None:
                 family = families[number] = FamilyRows(number, RowRef(excel_row, values))
             elif current is not family:
                 self.warn(excel_row, "number", _("该户的成员行不相邻，已按户编号合并。"))
-            for key in HOUSEHOLD_KEYS:
-                if key in values and not norm.text(values[key]):
-                    values[key] = family.first.values.get(key, "")
             family.members.append(RowRef(excel_row, values))
             current = family
         return list(families.values())
@@ -435,13 +451,22 @@ class LedgerImport:
         return plans
 
     def _value(self, ref: RowRef, key: str, parse, *args):
-        """A cell through its normaliser; a bad value is an error at the cell."""
+        """A cell through its normaliser; a bad value is an error at the cell. A column's
+        verdicts are remembered per value: its labels repeat on every row."""
+        raw = ref.values.get(key, "")
+        memo = self.parsed[key]
         try:
-            return parse(ref.values.get(key, ""), *args)
-        except ValidationError as error:
-            for message in error.messages:
-                self.error(ref.row, key, message)
-            return None
+            value, messages = memo[type(raw), raw]
+        except KeyError:
+            try:
+                value, messages = parse(raw, *args), ()
+            except ValidationError as error:
+                value, messages = None, error.messages
+            if len(memo) < MEMO_LIMIT:
+                memo[type(raw), raw] = value, messages
+        for message in messages:
+            self.error(ref.row, key, message)
+        return value
 
     def _plan(self, family, villages, attributes, causes) -> Plan | None:
         first = family.first
@@ -480,7 +505,7 @@ class LedgerImport:
                     self.error(
                         first.row, key, _("致贫原因“%(value)s”不在可选值中。") % {"value": name}
                     )
-        household = Household(
+        household, errors = self.households.make(
             number=family.number,
             village_id=code,
             group=norm.text(first.values.get("group", "")),
@@ -496,15 +521,7 @@ class LedgerImport:
             head_name="-",
         )
         if code:
-            try:
-                household.full_clean(
-                    # the village, attribute and causes were looked up above; no query per row
-                    exclude=["head_name", "village", "attribute", "main_cause"],
-                    validate_unique=False,
-                    validate_constraints=False,
-                )
-            except ValidationError as error:
-                self.field_errors(first.row, error)
+            self.field_errors(first.row, errors)
         members = [(ref, self._member(ref)) for ref in family.members]
         heads = [
             ref
@@ -532,29 +549,26 @@ class LedgerImport:
         return Plan(family, household, [causes[n] for n in other_names], members, income)
 
     def _member(self, ref: RowRef) -> Member | None:
-        values = ref.values
-        for key in ("name", "id_number", "relation"):
-            if not norm.text(values.get(key, "")):
+        name = norm.text(ref.values["name"])
+        for key, filled in (
+            ("name", name),
+            ("id_number", _filled(ref.values["id_number"])),
+            ("relation", _filled(ref.values["relation"])),
+        ):
+            if not filled:
                 self.error(ref.row, key, _("请填写%(column)s。") % {"column": BY_KEY[key].header})
                 return None
-        health = {flag: False for flag in set(HEALTH_FLAGS.values())}
-        for part in LIST_SPLIT.split(norm.text(values.get("health", ""))):
-            if part in HEALTH_FLAGS:
-                health[HEALTH_FLAGS[part]] = True
-            elif part and part != "健康":
-                self.error(
-                    ref.row, "health", _("健康状况“%(value)s”不在可选值中。") % {"value": part}
-                )
+        health = self._value(ref, "health", health_flags) or NO_HEALTH_FLAGS
         number = self._value(ref, "id_number", norm.id_number)
         if number is None:
             return None
-        member = Member(
-            name=norm.text(values["name"]),
+        member, errors = self.members.make(
+            name=name,
             id_number=number,
             sex=self._value(ref, "sex", norm.choice, Sex) or "",
             birth_date=self._value(ref, "birth_date", norm.date),
             relation=self._value(ref, "relation", norm.choice, Relation, RELATION_SYNONYMS) or "",
-            ethnicity=norm.text(values.get("ethnicity", "")) or "汉族",
+            ethnicity=self._value(ref, "ethnicity", norm.text) or "汉族",
             education=self._value(ref, "education", norm.choice, Education, EDUCATION_SYNONYMS)
             or "",
             school_status=self._value(ref, "school_status", norm.choice, SchoolStatus)
@@ -568,14 +582,7 @@ class LedgerImport:
             migrant_months=self._value(ref, "migrant_months", norm.whole) or 0,
             **health,
         )
-        try:
-            member.full_clean(
-                exclude=["household"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as error:
-            self.field_errors(
-                ref.row, error, keys={name: "health" for name in HEALTH_FLAGS.values()}
-            )
+        self.field_errors(ref.row, errors, keys=HEALTH_COLUMN)
         return member
 
     def _income(self, ref: RowRef, size: int) -> Income | None:
@@ -588,15 +595,10 @@ class LedgerImport:
                 ref.row, "year", _("有收入数据但没有年度：请增加“年度”列，或导入时选择年度。")
             )
             return None
-        income = Income(
+        income, errors = self.incomes.make(
             year=year, household_size=size, **{k: v or Decimal("0.00") for k, v in amounts.items()}
         )
-        try:
-            income.full_clean(
-                exclude=["household"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as error:
-            self.field_errors(ref.row, error)
+        self.field_errors(ref.row, errors)
         return income
 
     def _check_people(self, plans: list[Plan]) -> None:
@@ -617,7 +619,7 @@ class LedgerImport:
                 seen[member.id_number] = (plan.family.number, ref.row)
         stored = (
             Member.objects.live()
-            .filter(id_number__in=list(seen))
+            .filter(id_number__any=list(seen))
             .values_list("id_number", "household__number", "household__village_id")
         )
         readable = area_prefixes(self.actor)
@@ -636,7 +638,7 @@ class LedgerImport:
         """A household number already stored must be one this user may change."""
         editable = area_prefixes(self.actor, EDITOR_ROLES)
         stored = dict(
-            Household.objects.filter(number__in=[p.family.number for p in plans]).values_list(
+            Household.objects.filter(number__any=[p.family.number for p in plans]).values_list(
                 "number", "village_id"
             )
         )
@@ -676,22 +678,22 @@ class LedgerImport:
         household_fields = self._imported(HOUSEHOLD_COLUMN_FIELDS)
         numbers = [plan.family.number for plan in plans]
         stored = {
-            h.number: h for h in Household.objects.filter(number__in=numbers).select_for_update()
+            h.number: h for h in Household.objects.filter(number__any=numbers).select_for_update()
         }
         stored_members = defaultdict(dict)
         for member in (
-            Member.objects.live().filter(household__number__in=numbers).select_related("household")
+            Member.objects.live().filter(household__number__any=numbers).select_related("household")
         ):
             stored_members[member.household.number][member.id_number] = member
         stored_incomes = {
             (income.household.number, income.year): income
-            for income in Income.objects.filter(household__number__in=numbers).select_related(
+            for income in Income.objects.filter(household__number__any=numbers).select_related(
                 "household"
             )
         }
         stored_causes = defaultdict(set)
         for household_id, cause in Household.other_causes.through.objects.filter(
-            household__number__in=numbers
+            household__number__any=numbers
         ).values_list("household_id", "povertycause_id"):
             stored_causes[household_id].add(cause)
 
@@ -735,14 +737,16 @@ class LedgerImport:
         created = {h.pk for h in new_households}
         touched = created | {h.pk for h in changed_households}
         through = Household.other_causes.through
-        through.objects.filter(household__in=changed_households).delete()
-        through.objects.bulk_create(
+        through.objects.filter(household_id__any=[h.pk for h in changed_households]).delete()
+        copy_rows(
+            through._meta.db_table,
+            ["household_id", "povertycause_id"],
             [
-                through(household_id=plan.household.pk, povertycause_id=cause)
+                (plan.household.pk, cause)
                 for plan in plans
                 if plan.household.pk in touched
                 for cause in plan.other_causes
-            ]
+            ],
         )
         self._apply_members(plans, stored_members, entries)
         self._apply_incomes(plans, stored_incomes, entries)
@@ -818,7 +822,7 @@ class LedgerImport:
         if not households:
             return
         live = Member.objects.live().filter(household_id=OuterRef("pk"))
-        Household.objects.filter(pk__in=[h.pk for h in households]).update(
+        Household.objects.filter(pk__any=[h.pk for h in households]).update(
             size=Coalesce(
                 Subquery(
                     live.order_by().values("household_id").annotate(n=Count("*")).values("n")[:1]
@@ -829,6 +833,31 @@ class LedgerImport:
                 Subquery(live.filter(relation=Relation.HEAD).values("name")[:1]), F("head_name")
             ),
         )
+
+
+NO_HEALTH_FLAGS = dict.fromkeys(HEALTH_COLUMN, False)
+
+
+def health_flags(value) -> dict[str, bool]:
+    """健康状况 (健康, 长期慢性病、残疾 ...) -> the members' flags."""
+    flags = NO_HEALTH_FLAGS.copy()
+    unknown = []
+    for part in LIST_SPLIT.split(norm.text(value)):
+        if part in HEALTH_FLAGS:
+            flags[HEALTH_FLAGS[part]] = True
+        elif part and part != "健康":
+            unknown.append(
+                ValidationError(_("健康状况“%(value)s”不在可选值中。") % {"value": part})
+            )
+    if unknown:
+        raise ValidationError(unknown)
+    return flags
+
+
+def _filled(cell) -> bool:
+    if isinstance(cell, str):
+        return bool(cell) and not cell.isspace()
+    return cell is not None
 
 
 def idnumber_tail(number: str) -> str:

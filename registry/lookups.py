@@ -1,0 +1,26 @@
+"""`field__any=values`: field = ANY(%s) with the values as one array parameter.
+
+`__in` writes a placeholder per value; an import asks about tens of thousands of ID numbers
+and household numbers at once, and building and parsing that SQL cost more than the query."""
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Field, ForeignObject, Lookup
+
+
+@ForeignObject.register_lookup  # relations keep their own lookups
+@Field.register_lookup
+class AnyOf(Lookup):
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
