@@ -54,24 +54,74 @@ def family(number, head, *others, village="岔口驿村", township="华藏寺镇
     return rows
 
 
+TITLE = ["天祝县建档立卡贫困人口台账"]
+FILLED_BY = ["填报单位：华藏寺镇", "", "", "", "", "填报时间：2016年12月"]
+NOTES = ["本表为演示说明，请勿修改表头。"]
+
+
 def workbook(path, rows, *, title=True, notes=False, header=HEADER):
-    book = Workbook()
-    if notes:
-        book.active.title = "填表说明"
-        book.active.append(["本表为演示说明，请勿修改表头。"])
-        sheet = book.create_sheet("台账")
-    else:
-        sheet = book.active
-        sheet.title = "台账"
-    if title:
-        sheet.append(["天祝县建档立卡贫困人口台账"])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
-        sheet.append(["填报单位：华藏寺镇", "", "", "", "", "填报时间：2016年12月"])
-    sheet.append(header)
+    """The ledger as real ones come: a notes sheet first, a merged title and a 填报单位 line
+    above the header, 序号 numbering the rows. .xlsx, or .xls / .ods by the path's suffix."""
+    lines = [TITLE, FILLED_BY] if title else []
+    lines.append(header)
     for serial, row in enumerate(rows, start=1):
-        sheet.append([serial if name == "序号" else row.get(name, "") for name in header])
-    book.save(path)
+        lines.append([serial if name == "序号" else row.get(name, "") for name in header])
+    sheets = [("填表说明", [NOTES])] if notes else []
+    sheets.append(("台账", lines))
+    writer = {".xls": _write_xls, ".ods": _write_ods}.get(path.suffix, _write_xlsx)
+    writer(path, sheets, merged_title=title)
     return path
+
+
+def _write_xlsx(path, sheets, *, merged_title):
+    book = Workbook()
+    book.remove(book.active)
+    for name, lines in sheets:
+        sheet = book.create_sheet(name)
+        for line in lines:
+            sheet.append(line)
+    if merged_title:
+        book["台账"].merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
+    book.save(path)
+
+
+def _write_xls(path, sheets, *, merged_title):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, lines in sheets:
+        sheet = book.add_sheet(name)
+        for row, line in enumerate(lines):
+            if merged_title and name == "台账" and row == 0:
+                sheet.write_merge(0, 0, 0, 7, line[0])
+                continue
+            for col, value in enumerate(line):
+                if value != "":
+                    sheet.write(row, col, value)
+    book.save(str(path))
+
+
+def _write_ods(path, sheets, *, merged_title):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    for name, lines in sheets:
+        table = Table(name=name)
+        for line in lines:
+            row = TableRow()
+            for value in line:
+                if isinstance(value, int | float):
+                    cell = TableCell(valuetype="float", value=value)
+                else:
+                    cell = TableCell(valuetype="string")
+                if value != "":
+                    cell.addElement(P(text=str(value)))
+                row.addElement(cell)
+            table.addElement(row)
+        document.spreadsheet.addElement(table)
+    document.save(str(path))
 
 
 @pytest.fixture
@@ -494,3 +544,44 @@ def test_a_reimport_leaves_what_the_file_has_no_column_for(tmp_path, superuser, 
     member.refresh_from_db()
     assert member.medical_insurance and member.disability_certificate.endswith("42")
     assert Household.objects.get(number="H001").bank_account == "6228480012345678"
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_old_excel_and_opendocument_ledgers_import(tmp_path, superuser, people, suffix):
+    rows = family("H001", people["head"], people["wife"], people["son"]) + family(
+        "H002", people["head2"], people["daughter2"], village="南泥沟村"
+    )
+    path = workbook(tmp_path / f"ledger{suffix}", rows, notes=True)
+    report = import_ledger(path, actor=superuser)
+    assert report.errors == [] and report.applied
+    assert vars(report.households) == {"created": 2, "updated": 0, "unchanged": 0}
+    assert vars(report.members) == {"created": 5, "updated": 0, "unchanged": 0}
+    household = Household.objects.get(number="H001")
+    assert (household.head_name, household.size, household.main_cause_id) == (
+        "马福海",
+        3,
+        "lack_labour",
+    )
+    assert household.members.get(id_number=people["son"][1]).name == "马小军"
+    income = Income.objects.get(household=household, year=2016)
+    assert (income.wage_income, income.production_income) == (6000, 1500)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_the_marked_copy_of_an_xls_or_ods_ledger(tmp_path, superuser, people, suffix):
+    """openpyxl cannot write those formats: the copy is an .xlsx of the same sheets, cells in
+    the same places, so the marks land where the user's own file has the bad values."""
+    from registry.importer.annotate import annotate
+
+    rows = family("H050", people["head"], ("坏号", "110105194912310021", "配偶"))
+    path = workbook(tmp_path / f"bad{suffix}", rows, notes=True)
+    report = import_ledger(path, actor=superuser)
+    assert [(e.row, e.column) for e in report.errors] == [(5, "证件号码")]
+    marked = load_workbook(io.BytesIO(annotate(path, report.errors, report.warnings)))
+    assert marked.sheetnames == ["错误清单", "填表说明", "台账"]
+    sheet = marked["台账"]
+    id_cell = sheet.cell(row=5, column=HEADER.index("证件号码") + 1)
+    assert id_cell.value == "110105194912310021"
+    assert "校验位" in id_cell.comment.text and id_cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet.cell(row=5, column=HEADER.index("姓名") + 1).value == "坏号"
+    assert not Household.objects.filter(number="H050").exists()
