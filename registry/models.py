@@ -803,6 +803,7 @@ class ImportJob(models.Model):
         APPLYING = "applying", _("写入中")
         APPLIED = "applied", _("已导入")
         FAILED = "failed", _("无法读取")
+        EXPIRED = "expired", _("已过期")  # never confirmed, and its file is deleted
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

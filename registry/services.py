@@ -5,6 +5,7 @@ same rules: area scope, validation in Chinese at the field, optimistic locking a
 """
 
 import csv
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -687,6 +688,31 @@ def import_job_run(*, job, apply: bool) -> None:
 
 
 @transaction.atomic
+def import_files_purge(*, now=None) -> int:
+    """Delete the uploaded files of jobs older than settings.IMPORT_KEEP_DAYS (they hold ID
+    numbers and bank accounts); the jobs and their reports stay, and a preview never confirmed
+    expires. Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_KEEP_DAYS)
+    running = [ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING]
+    purged = 0
+    with transaction.atomic():
+        # Locked, so that a confirmation cannot start on a file being deleted; jobs another
+        # transaction holds are left for the next run.
+        jobs = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(created_at__lt=cutoff)
+            .exclude(file="")
+            .exclude(status__in=running)
+        )
+        for job in jobs:
+            job.file.delete(save=False)
+            if job.status == ImportJob.Status.READY:
+                job.status = ImportJob.Status.EXPIRED
+            job.save(update_fields=["file", "status", "updated_at"])
+            purged += 1
+    return purged
+
+
 def import_job_confirm(*, actor, job):
     """The user has seen the preview: apply the ledger, once."""
 

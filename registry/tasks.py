@@ -21,6 +21,14 @@ def validate_import_job(job_id: int) -> None:
 
 
 @shared_task
+def purge_import_files() -> int:
+    """Delete uploaded ledgers past their keeping time (settings.IMPORT_KEEP_DAYS)."""
+    from .services import import_files_purge
+
+    return import_files_purge()
+
+
+@shared_task
 def apply_import_job(job_id: int) -> None:
     """Apply a confirmed ledger; it is validated again, inside the transaction that writes it."""
     from .models import ImportJob

@@ -5,6 +5,7 @@ the field they concern."""
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -604,7 +605,12 @@ def import_job(request, pk: int):
     return render(
         request,
         template,
-        {"job": job, "report": report, "errors": (report.get("errors") or [])[:200]},
+        {
+            "job": job,
+            "report": report,
+            "errors": (report.get("errors") or [])[:200],
+            "keep_days": settings.IMPORT_KEEP_DAYS,
+        },
     )
 
 
@@ -624,6 +630,9 @@ def import_job_confirm(request, pk: int):
 def import_job_errors(request, pk: int):
     """The user's own workbook with every error marked, and an errors sheet."""
     job = _job(request, pk)
+    if not job.file:
+        messages.error(request, _("上传的文件已超过保留期限并被删除，请重新上传。"))
+        return redirect("import-job", pk=job.pk)
     issues = [Issue(**issue) for issue in job.report.get("errors", [])]
     warnings = [Issue(**issue) for issue in job.report.get("warnings", [])]
     response = HttpResponse(

@@ -19,6 +19,7 @@ from registry.bulk import RowMaker, copy_insert, copy_rows
 from registry.choices import Education, IdType, MigrantWork, Relation
 from registry.models import Area, Household, Income, Member
 
+from ..conftest import VILLAGE_A
 from ..factories import id_number, member_data
 
 FULL_CLEAN = {"validate_unique": False, "validate_constraints": False}
@@ -148,14 +149,31 @@ EXPECTED_FIELDS = {
     (Income, "no household size"): {"household_size"},
 }
 
-CASES = [
-    pytest.param(model, name, build, id=f"{model.__name__}: {name}")
-    for model, cases in ((Member, MEMBER_CASES), (Income, INCOME_CASES))
-    for name, build in cases.items()
-]
+SHARED_ERROR_LIST = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: RowMaker.make() puts the cached error list itself into `errors`, and the "
+    "model clean()'s errors for the same field are added to it in place (see the tests below)",
+)
 
 
-@pytest.mark.parametrize(("model", "name", "build"), CASES)
+def cases(known_bugs=()):
+    return [
+        pytest.param(
+            model,
+            name,
+            build,
+            id=f"{model.__name__}: {name}",
+            marks=[SHARED_ERROR_LIST] if (model, name) in known_bugs else [],
+        )
+        for model, model_cases in ((Member, MEMBER_CASES), (Income, INCOME_CASES))
+        for name, build in model_cases.items()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "build"), cases(known_bugs={(Member, "sex not in the choices")})
+)
 def test_row_maker_gives_the_errors_full_clean_gives(model, name, build):
     values = build()
     expected_instance, expected = full_clean_errors(model, dict(values))
@@ -177,7 +195,16 @@ def test_migrant_months_over_12_without_migrant_work_keeps_both_messages():
     assert "未外出务工的成员务工时间应为 0。" in errors["migrant_months"]
 
 
-@pytest.mark.parametrize(("model", "name", "build"), CASES)
+@pytest.mark.parametrize(
+    ("model", "name", "build"),
+    cases(
+        known_bugs={
+            (Member, "sex not in the choices"),
+            (Member, "migrant_months over 12"),
+            (Member, "migrant_months over 12 without migrant work"),
+        }
+    ),
+)
 def test_a_maker_that_has_seen_every_case_still_gives_full_clean_errors(model, name, build):
     """The same cases through one maker that has already cached the verdicts of all the others."""
     maker = RowMaker(model)
@@ -189,8 +216,37 @@ def test_a_maker_that_has_seen_every_case_still_gives_full_clean_errors(model, n
     assert maker_errors(maker, dict(values))[1] == expected
 
 
+@SHARED_ERROR_LIST
+def test_a_field_error_and_a_model_error_on_one_field_are_each_reported_once():
+    """sex="m": not a choice (the field's error) and not the ID number's sex (clean()'s)."""
+    values = member_data(Relation.HEAD, male=True, sex="m")
+    _expected_instance, expected = full_clean_errors(Member, dict(values))
+    assert expected == {"sex": ["值 'm' 不是有效选项。", "性别与证件号码不符：号码显示为男。"]}
+    assert maker_errors(RowMaker(Member), dict(values))[1] == expected
+
+
+@SHARED_ERROR_LIST
+def test_the_model_clean_does_not_change_a_cached_verdict():
+    maker = RowMaker(Member)
+    too_many = ["确保该值小于或等于12。"]
+    not_migrant = ["未外出务工的成员务工时间应为 0。"]
+    # 13 months without migrant work: the field's maximum and clean()'s rule.
+    first = maker_errors(maker, member_data(Relation.HEAD, migrant_months=13))[1]
+    assert first == {"migrant_months": too_many + not_migrant}
+    # 13 months of migrant work breaks only the field's maximum.
+    second = maker_errors(
+        maker,
+        member_data(Relation.HEAD, migrant_work=MigrantWork.IN_COUNTY, migrant_months=13),
+    )[1]
+    assert second == {"migrant_months": too_many}
+    # And the first row's errors, once each, on every such row.
+    third = maker_errors(maker, member_data(Relation.HEAD, migrant_months=13))[1]
+    assert third == first
+
+
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="bug: the verdict cache keys a Decimal by value, and Decimal('1') == Decimal('1.000')",
 )
 def test_equal_decimals_of_different_precision_get_their_own_verdict():
@@ -299,12 +355,14 @@ def test_fields_left_at_a_valid_default_are_not_errors():
     ("given", "stored"),
     [
         pytest.param(lambda n: n[:-1] + "x", lambda n: n, id="lower-case x"),
-        pytest.param(legacy_15, idnumbers.upgrade_15, id="15 digits"),
+        pytest.param(legacy_15, lambda n: idnumbers.upgrade_15(legacy_15(n)), id="15 digits"),
         pytest.param(
             lambda n: f" {n[:6]}-{n[6:14]} {n[14:-1]}x ", lambda n: n, id="spaces and dashes"
         ),
         pytest.param(
-            lambda n: (n[:-1] + "x").translate(str.maketrans("0123456789xX", "０１２３４５６７８９ｘＸ")),
+            lambda n: (n[:-1] + "x").translate(
+                str.maketrans("0123456789xX", "０１２３４５６７８９ｘＸ")
+            ),
             lambda n: n,
             id="full-width",
         ),
@@ -326,13 +384,15 @@ def test_the_id_number_is_stored_normalised(given, stored):
 
 def test_a_15_digit_number_is_upgraded_to_18():
     number = id_number(birth=dt.date(1975, 6, 30), male=False)
+    parsed = idnumbers.parse(number)
     instance, errors = RowMaker(Member).make(
         **{**member_data(Relation.HEAD), "id_number": legacy_15(number)}
     )
     assert errors == {}
     assert len(instance.id_number) == 18
     assert instance.id_number == number
-    assert instance.birth_date == dt.date(1975, 6, 30)
+    assert instance.birth_date == parsed.birth_date
+    assert instance.birth_date.year == 1975
     assert instance.sex == "female"
 
 
@@ -355,11 +415,12 @@ def test_field_cleaning_is_written_back():
     assert instance.migrant_months == 7
 
     number = id_number(birth=dt.date(1968, 2, 29))
+    birth = idnumbers.parse(number).birth_date
     instance, errors = RowMaker(Member).make(
-        **{**member_data(Relation.HEAD), "id_number": number}, birth_date="1968-02-29"
+        **{**member_data(Relation.HEAD), "id_number": number}, birth_date=birth.isoformat()
     )
     assert errors == {}
-    assert instance.birth_date == dt.date(1968, 2, 29)
+    assert instance.birth_date == birth
 
     instance, errors = RowMaker(Income).make(year="2016", household_size="3", wage_income="12.5")
     assert errors == {}
@@ -443,43 +504,48 @@ def test_copy_insert_of_nothing_does_nothing(households):
     assert Member.objects.count() == before
 
 
+ODD_NAME = 'O\'Brien, "村"\t\\N'
+
+
 @pytest.mark.django_db
 def test_copy_rows_inserts_plain_tuples(areas):
-    table = Area._meta.db_table
+    township = Area.objects.get(code=VILLAGE_A).parent_id
+    before = Area.objects.filter(parent_id=township).count()
     copy_rows(
-        table,
+        Area._meta.db_table,
         ["code", "name", "level", "parent_id", "rural_population"],
         [
-            ("620623100202", "新村", "village", "620623100", 1200),
-            ("620623100203", "O'Brien, \"村\"\t\\N", "village", "620623100", None),
+            (township[:9] + "202", "新村", "village", township, 1200),
+            (township[:9] + "203", ODD_NAME, "village", township, None),
         ],
     )
-    new = Area.objects.get(code="620623100202")
+    new = Area.objects.get(code=township[:9] + "202")
     assert (new.name, new.level, new.parent_id, new.rural_population) == (
         "新村",
         "village",
-        "620623100",
+        township,
         1200,
     )
-    # Quotes, commas, a tab and COPY's own NULL marker survive as text; None is NULL.
-    odd = Area.objects.get(code="620623100203")
-    assert odd.name == "O'Brien, \"村\"\t\\N"
+    # Quotes, a comma, a tab and COPY's own NULL marker arrive as text; None arrives as NULL.
+    odd = Area.objects.get(code=township[:9] + "203")
+    assert odd.name == ODD_NAME
     assert odd.rural_population is None
-    assert Area.objects.filter(parent_id="620623100").count() == 4
+    assert Area.objects.filter(parent_id=township).count() == before + 2
 
 
 @pytest.mark.django_db
 def test_copy_rows_takes_a_generator(areas):
+    county = "620623000000"
+    assert Area.objects.filter(code=county).exists()
+    codes = [f"62062310{n}000" for n in range(2, 5)]
     copy_rows(
         Area._meta.db_table,
         ["code", "name", "level", "parent_id"],
-        ((f"62062310{n}", f"镇{n}", "township", "620623") for n in range(2, 5)),
+        ((code, f"镇{n}", "township", county) for n, code in enumerate(codes, start=2)),
     )
     assert list(
-        Area.objects.filter(code__in=["620623102", "620623103", "620623104"]).values_list(
-            "name", flat=True
-        )
-    ) == ["镇2", "镇3", "镇4"]
+        Area.objects.filter(code__in=codes).order_by("code").values_list("name", "parent_id")
+    ) == [("镇2", county), ("镇3", county), ("镇4", county)]
 
 
 # --- field__any ---------------------------------------------------------------------------------
@@ -572,3 +638,23 @@ def test_any_across_a_relation_sends_one_array_parameter(households):
     assert '"household_id" = ANY(%s)' in sql
     assert params == ([1, 2, 3],)
 
+
+@pytest.mark.django_db
+def test_any_on_a_relation_with_primary_keys(households):
+    ids = [households["A"].pk, households["B"].pk]
+    found = pks(Member.objects.filter(household__any=ids))
+    assert len(found) == 6
+    assert found == pks(Member.objects.filter(household__in=ids))
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="bug: AnyOf prepares each value with the foreign key's get_prep_value(), which "
+    "does not take a model instance as __in does",
+)
+def test_any_on_a_relation_with_instances(households):
+    wanted = [households["A"], households["B"]]
+    found = pks(Member.objects.filter(household__any=wanted))
+    assert found == pks(Member.objects.filter(household__in=wanted))

@@ -585,3 +585,46 @@ def test_the_marked_copy_of_an_xls_or_ods_ledger(tmp_path, superuser, people, su
     assert "校验位" in id_cell.comment.text and id_cell.fill.fgColor.rgb.endswith("FFC7CE")
     assert sheet.cell(row=5, column=HEADER.index("姓名") + 1).value == "坏号"
     assert not Household.objects.filter(number="H050").exists()
+
+
+def test_uploaded_files_are_deleted_after_the_keeping_time(
+    client, cadre_a, people, tmp_path, eager_tasks, settings
+):
+    """Uploads hold ID numbers and bank accounts: past IMPORT_KEEP_DAYS the daily task deletes
+    them; an applied job keeps its status and report, a preview never confirmed expires."""
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from registry.models import ImportJob
+    from registry.tasks import purge_import_files
+
+    client.force_login(cadre_a)
+    heads = [people["head"], people["head2"], (*people["son"][:2], "户主")]
+    for number, head in zip(("H080", "H081", "H082"), heads, strict=True):
+        _upload(client, workbook(tmp_path / f"{number}.xlsx", family(number, head)), eager_tasks)
+    applied, unconfirmed, recent = ImportJob.objects.order_by("pk")
+    with eager_tasks():
+        client.post(f"/imports/{applied.pk}/confirm/")
+    old = timezone.now() - dt.timedelta(days=settings.IMPORT_KEEP_DAYS + 1)
+    ImportJob.objects.filter(pk__in=[applied.pk, unconfirmed.pk]).update(created_at=old)
+    files = {job.pk: Path(job.file.path) for job in ImportJob.objects.all()}
+    assert all(path.exists() for path in files.values())
+
+    assert purge_import_files.apply().get() == 2
+    assert not files[applied.pk].exists() and not files[unconfirmed.pk].exists()
+    assert files[recent.pk].exists()
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {applied.pk: "applied", unconfirmed.pk: "expired", recent.pk: "ready"}
+    assert ImportJob.objects.get(pk=applied.pk).report["members"]["created"] == 1
+
+    page = client.get(f"/imports/{unconfirmed.pk}/")
+    assert "已过期" in page.text and "确认导入" not in page.text
+    with eager_tasks():
+        client.post(f"/imports/{unconfirmed.pk}/confirm/")
+    assert not Household.objects.filter(number="H081").exists()
+    response = client.get(f"/imports/{unconfirmed.pk}/errors.xlsx", follow=True)
+    assert "已超过保留期限" in response.text
+    assert purge_import_files.apply().get() == 0  # nothing left to delete
+    assert settings.CELERY_BEAT_SCHEDULE["purge-import-files"]["task"] == purge_import_files.name
