@@ -6,6 +6,8 @@ Django builds them from a query (positional values), and validated by the models
 model rules, with each field's verdict on a value remembered: a ledger repeats the same few
 labels tens of thousands of times."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import signals
@@ -50,8 +52,9 @@ class RowMaker:
         )
         self.position = {}
         for index, field in enumerate(fields):
-            self.position[field.attname] = index
-            self.position.setdefault(field.name, index)
+            self.position[field.attname] = index  # relations by their id: household_id=...
+            if not field.is_relation:
+                self.position.setdefault(field.name, index)
         self.checked = {
             field.attname: field
             for field in fields
@@ -86,16 +89,18 @@ class RowMaker:
         for field in fields:
             raw = getattr(instance, field.attname)
             cache = self.cache[field.attname]
+            # Decimal("1") == Decimal("1.000"), but only one of them has two decimal places.
+            key = (Decimal, raw.as_tuple()) if type(raw) is Decimal else (type(raw), raw)
             try:
-                cleaned, problems = cache[type(raw), raw]
+                cleaned, problems = cache[key]
             except KeyError:
                 cleaned, problems = verdict = self._verdict(field, raw)
                 if len(cache) < self.limit:
-                    cache[type(raw), raw] = verdict
+                    cache[key] = verdict
             except TypeError:  # an unhashable value
                 cleaned, problems = self._verdict(field, raw)
             if problems:
-                errors[field.name] = problems
+                errors[field.name] = list(problems)  # clean() may add to it; the cache's stays
             elif cleaned is not raw:
                 setattr(instance, field.attname, cleaned)
         try:

@@ -75,20 +75,38 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def _village_code(instance) -> str:
+ROW_COLUMNS = ("model", "object_id", "household_id", "village_code", "action", "changes", "version")
+
+
+def _row(instance, action: str, changes: dict) -> tuple:
+    """The record's columns that depend on the changed row, in ROW_COLUMNS order."""
     if isinstance(instance, Household):
-        return instance.village_id
-    return instance.household.village_id
+        household_id, village_code = instance.pk, instance.village_id
+    else:
+        household_id, village_code = instance.household_id, instance.household.village_id
+    return (
+        TRACKED_MODELS[type(instance)],
+        instance.pk,
+        household_id,
+        village_code,
+        action,
+        changes,
+        instance.version,
+    )
+
+
+def _signed(actor) -> dict:
+    if actor is not None and actor.is_authenticated:
+        return {"actor": actor, "actor_name": actor.get_username()}
+    return {"actor": None, "actor_name": ""}
 
 
 def record(instance, *, action: str, changes: dict, actor, batch: str = "") -> ChangeRecord:
-    return ChangeRecord.objects.create(**_record_fields(instance, action, changes, actor, batch))
-
-
-COPY_COLUMNS = (
-    "model", "object_id", "household_id", "village_code", "action", "changes", "version",
-    "actor_id", "actor_name", "batch", "at",
-)  # fmt: skip
+    return ChangeRecord.objects.create(
+        **dict(zip(ROW_COLUMNS, _row(instance, action, changes), strict=True)),
+        **_signed(actor),
+        batch=batch,
+    )
 
 
 def record_many(entries, *, actor, batch: str | None = None) -> str:
@@ -97,52 +115,26 @@ def record_many(entries, *, actor, batch: str | None = None) -> str:
     On PostgreSQL the rows are COPY-ed: an import writes one record per household, member and
     income, and COPY takes a fraction of the time of INSERTs built by the ORM."""
     batch = batch or str(uuid.uuid4())
-    rows = [
-        _record_fields(instance, action, changes, actor, batch)
-        for instance, action, changes in entries
-    ]
+    rows = [_row(instance, action, changes) for instance, action, changes in entries]
     if not rows:
         return batch
+    who = _signed(actor)
     if connection.vendor != "postgresql":
-        ChangeRecord.objects.bulk_create([ChangeRecord(**row) for row in rows], batch_size=2000)
+        ChangeRecord.objects.bulk_create(
+            [ChangeRecord(**dict(zip(ROW_COLUMNS, row, strict=True)), **who, batch=batch)
+             for row in rows],
+            batch_size=2000,
+        )  # fmt: skip
         return batch
     now = timezone.now()
+    actor_id = who["actor"].pk if who["actor"] is not None else None
     encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all the rows
     copy_rows(
         ChangeRecord._meta.db_table,
-        COPY_COLUMNS,
+        (*ROW_COLUMNS, "actor_id", "actor_name", "batch", "at"),
         (
-            (
-                row["model"],
-                row["object_id"],
-                row["household_id"],
-                row["village_code"],
-                row["action"],
-                encode(row["changes"]),
-                row["version"],
-                row["actor"].pk if row["actor"] is not None else None,
-                row["actor_name"],
-                row["batch"],
-                now,
-            )
+            (*row[:5], encode(row[5]), row[6], actor_id, who["actor_name"], batch, now)
             for row in rows
         ),
     )
     return batch
-
-
-def _record_fields(instance, action, changes, actor, batch) -> dict:
-    household_id = instance.pk if isinstance(instance, Household) else instance.household_id
-    signed = actor is not None and actor.is_authenticated
-    return {
-        "model": TRACKED_MODELS[type(instance)],
-        "object_id": instance.pk,
-        "household_id": household_id,
-        "village_code": _village_code(instance),
-        "action": action,
-        "changes": changes,
-        "version": instance.version,
-        "actor": actor if signed else None,
-        "actor_name": actor.get_username() if signed else "",
-        "batch": batch,
-    }

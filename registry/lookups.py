@@ -4,7 +4,7 @@
 and household numbers at once, and building and parsing that SQL cost more than the query."""
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import Field, ForeignObject, Lookup, Model
 
 
 @ForeignObject.register_lookup  # relations keep their own lookups
@@ -14,7 +14,8 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
-        return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
+        prepare = self.lhs.output_field.get_prep_value
+        return [prepare(value.pk if isinstance(value, Model) else value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):
         if not self.rhs:
