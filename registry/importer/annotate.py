@@ -25,7 +25,7 @@ def _copy_of(path: Path):
     book.remove(book.active)
     for sheet in read_workbook(path):
         target = book.create_sheet(sheet.name[:31])
-        for row in sheet.rows:
+        for row in sheet.rows():
             target.append(row)
     return book
 

@@ -4,8 +4,6 @@ from dataclasses import dataclass
 
 from .normalise import text
 
-SCAN_ROWS = 30  # a header sits under a title, a 填报单位 line and perhaps a group row
-
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -50,10 +48,10 @@ def find_header(sheets, specs, *, minimum: int = 3) -> Header | None:
     best: Header | None = None
     best_score = minimum - 1
     for sheet_index, sheet in enumerate(sheets):
-        for row_index, row in enumerate(sheet.rows[:SCAN_ROWS]):
+        for row_index, row in enumerate(sheet.head):
             combined = list(row)
             if row_index > 0:
-                above = sheet.rows[row_index - 1]
+                above = sheet.head[row_index - 1]
                 combined = [
                     cell if text(cell) else (above[i] if i < len(above) else "")
                     for i, cell in enumerate(row)

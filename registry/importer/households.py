@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -181,10 +182,21 @@ HEALTH_FLAGS = {
 HEALTH_COLUMN = {name: "health" for name in HEALTH_FLAGS.values()}  # errors go to that column
 
 
-@dataclass
 class RowRef:
-    row: int  # as Excel numbers it
-    values: dict
+    """One ledger row: its number as Excel shows it and its cells by column key. The cells are
+    a tuple beside the import's key -> position map: a dict per row would take four times the
+    memory on a 500,000-row ledger."""
+
+    __slots__ = ("cells", "positions", "row")
+
+    def __init__(self, row: int, cells: tuple, positions: dict[str, int]):
+        self.row = row
+        self.cells = cells
+        self.positions = positions
+
+    def get(self, key: str, default=""):
+        position = self.positions.get(key)
+        return default if position is None else self.cells[position]
 
 
 @dataclass
@@ -361,7 +373,9 @@ class LedgerImport:
             )
             return self.report
         lap("find header")
-        families = self.group(sheet.rows, header.row)
+        families = self.group(sheet.rows(), header.row)
+        for each in sheets:
+            each.release()  # the reader's copy of the file, the largest thing in memory
         lap("group rows into families")
         plans = self.validate(families)
         lap("normalise and validate")
@@ -381,10 +395,12 @@ class LedgerImport:
         skipped."""
         families: dict[str, FamilyRows] = {}
         current: FamilyRows | None = None
-        columns = list(self.columns.items())
-        width = max(index for _key, index in columns) + 1
-        for index in range(header_row + 1, len(rows)):
-            row = rows[index]
+        positions = {key: position for position, key in enumerate(self.columns)}
+        take = itemgetter(*self.columns.values())
+        width = max(self.columns.values()) + 1
+        for index, row in enumerate(rows):
+            if index <= header_row:
+                continue
             if len(row) < width:
                 row = [*row, *[""] * (width - len(row))]
             # A 小计/合计 row says so in its first filled cells (序号, 县 or 户编号).
@@ -393,21 +409,19 @@ class LedgerImport:
                 isinstance(cell, str) and TOTAL_ROW.match(norm.text(cell)) for cell in first_filled
             ):
                 continue
-            excel_row = index + 1
-            values = {key: row[i] for key, i in columns}
-            number = norm.text(values.get("number"))
+            ref = RowRef(index + 1, take(row), positions)
+            number = norm.text(ref.get("number"))
             if not number:
                 if current is None:
-                    self.error(excel_row, "number", _("缺少户编号。"))
+                    self.error(ref.row, "number", _("缺少户编号。"))
                     continue
                 number = current.number
-            values["number"] = number
             family = families.get(number)
             if family is None:
-                family = families[number] = FamilyRows(number, RowRef(excel_row, values))
+                family = families[number] = FamilyRows(number, ref)
             elif current is not family:
-                self.warn(excel_row, "number", _("该户的成员行不相邻，已按户编号合并。"))
-            family.members.append(RowRef(excel_row, values))
+                self.warn(ref.row, "number", _("该户的成员行不相邻，已按户编号合并。"))
+            family.members.append(ref)
             current = family
         return list(families.values())
 
@@ -446,6 +460,8 @@ class LedgerImport:
             plan = self._plan(family, villages, attributes, causes)
             if plan is not None:
                 plans.append(plan)
+            for ref in family.members:
+                ref.cells = ()  # the plan holds what they said; a large ledger needs the memory
         self._check_people(plans)
         self._check_existing(plans)
         return plans
@@ -453,7 +469,7 @@ class LedgerImport:
     def _value(self, ref: RowRef, key: str, parse, *args):
         """A cell through its normaliser; a bad value is an error at the cell. A column's
         verdicts are remembered per value: its labels repeat on every row."""
-        raw = ref.values.get(key, "")
+        raw = ref.get(key)
         memo = self.parsed[key]
         try:
             value, messages = memo[type(raw), raw]
@@ -471,7 +487,7 @@ class LedgerImport:
     def _plan(self, family, villages, attributes, causes) -> Plan | None:
         first = family.first
         errors_before = len(self.report.errors)
-        names = [norm.text(first.values.get(k, "")) for k in ("county", "township", "village")]
+        names = [norm.text(first.get(k)) for k in ("county", "township", "village")]
         code = (
             villages.get(tuple(names))
             or villages.get(("", *names[1:]))
@@ -483,7 +499,7 @@ class LedgerImport:
                 "village",
                 _("行政村“%(name)s”不存在，或不在您可以导入的地区内。") % {"name": "".join(names)},
             )
-        attribute = norm.text(first.values.get("attribute", ""))
+        attribute = norm.text(first.get("attribute"))
         attribute = ATTRIBUTE_SYNONYMS.get(attribute, attribute)
         if attribute and attribute not in attributes:
             self.error(
@@ -491,12 +507,10 @@ class LedgerImport:
                 "attribute",
                 _("贫困户属性“%(value)s”不在可选值中。") % {"value": attribute},
             )
-        cause_names = [
-            CAUSE_SYNONYMS.get(n, n) for n in [norm.text(first.values.get("main_cause", ""))]
-        ]
+        cause_names = [CAUSE_SYNONYMS.get(n, n) for n in [norm.text(first.get("main_cause"))]]
         other_names = [
             CAUSE_SYNONYMS.get(n, n)
-            for n in LIST_SPLIT.split(norm.text(first.values.get("other_causes", "")))
+            for n in LIST_SPLIT.split(norm.text(first.get("other_causes")))
             if n
         ]
         for key, items in (("main_cause", cause_names), ("other_causes", other_names)):
@@ -508,10 +522,10 @@ class LedgerImport:
         household, errors = self.households.make(
             number=family.number,
             village_id=code,
-            group=norm.text(first.values.get("group", "")),
-            phone=norm.text(first.values.get("phone", "")),
-            bank_name=norm.text(first.values.get("bank_name", "")),
-            bank_account=norm.text(first.values.get("bank_account", "")).replace(" ", ""),
+            group=norm.text(first.get("group")),
+            phone=norm.text(first.get("phone")),
+            bank_name=norm.text(first.get("bank_name")),
+            bank_account=norm.text(first.get("bank_account")).replace(" ", ""),
             standard=self._value(first, "standard", norm.choice, IdentificationStandard)
             or IdentificationStandard.NATIONAL,
             attribute_id=attributes.get(attribute),
@@ -549,11 +563,11 @@ class LedgerImport:
         return Plan(family, household, [causes[n] for n in other_names], members, income)
 
     def _member(self, ref: RowRef) -> Member | None:
-        name = norm.text(ref.values["name"])
+        name = norm.text(ref.get("name"))
         for key, filled in (
             ("name", name),
-            ("id_number", _filled(ref.values["id_number"])),
-            ("relation", _filled(ref.values["relation"])),
+            ("id_number", _filled(ref.get("id_number"))),
+            ("relation", _filled(ref.get("relation"))),
         ):
             if not filled:
                 self.error(ref.row, key, _("请填写%(column)s。") % {"column": BY_KEY[key].header})
@@ -728,7 +742,7 @@ class LedgerImport:
 
         copy_insert(Household, new_households)
         self.report.households.created += len(new_households)
-        entries += [(h, ChangeAction.CREATE, history.snapshot_fields(h)) for h in new_households]
+        entries += [(h, ChangeAction.CREATE, None) for h in new_households]
         Household.objects.bulk_update(
             changed_households,
             [*household_fields, "version", "updated_at"],
@@ -787,7 +801,7 @@ class LedgerImport:
             member.save()
         copy_insert(Member, new)
         self.report.members.created += len(new)
-        entries += [(m, ChangeAction.CREATE, history.snapshot_fields(m)) for m in new]
+        entries += [(m, ChangeAction.CREATE, None) for m in new]
 
     def _apply_incomes(self, plans, stored_incomes, entries) -> None:
         new, changed = [], []
@@ -815,7 +829,7 @@ class LedgerImport:
             batch_size=5000,
         )
         self.report.incomes.created += len(new)
-        entries += [(i, ChangeAction.CREATE, history.snapshot_fields(i)) for i in new]
+        entries += [(i, ChangeAction.CREATE, None) for i in new]
 
     def _refresh_summaries(self, households) -> None:
         """Head's name and live size from the stored members, in one UPDATE."""

@@ -5,7 +5,7 @@ uncompressed size of zip-based formats (a zip bomb is a small file that inflates
 """
 
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -20,12 +20,39 @@ SUFFIXES = ZIP_FORMATS | {".xls"}
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-@dataclass
+HEAD_ROWS = 30  # a header sits under a title, a 填报单位 line and perhaps a group row
+
+
 class Sheet:
-    name: str
-    rows: list[list]
-    # ((first_row, first_col), (last_row, last_col)), 0-based, where the format records merges.
-    merged: list = field(default_factory=list)
+    """One worksheet, its rows as Excel numbers them from A1 (row i is Excel row i + 1).
+
+    Rows are made into Python lists as they are iterated, never all at once: a 500,000-row
+    ledger as lists of cells takes more memory than the reader's own copy. `release()` drops
+    that copy once the rows have been read."""
+
+    def __init__(self, name: str, source):
+        self.name = name
+        self._source = source  # a CalamineSheet
+        # ((first_row, first_col), (last_row, last_col)), 0-based, where the format has them.
+        try:
+            self.merged = source.merged_cell_ranges or []
+        except CalamineError:
+            self.merged = []
+        end = source.end
+        self.height = end[0] + 1 if end else 0
+        self.head = source.to_python(skip_empty_area=False, nrows=HEAD_ROWS)
+
+    def rows(self) -> Iterator[list]:
+        if self._source is None:
+            raise RuntimeError(f"sheet {self.name} was released")
+        # iter_rows() starts at row 1 but at the first used column: put the columns back.
+        start = self._source.start
+        padding = [""] * start[1] if start else []
+        for row in self._source.iter_rows():
+            yield padding + row if padding else row
+
+    def release(self) -> None:
+        self._source = None
 
 
 def _limit(name: str, default: int) -> int:
@@ -57,18 +84,13 @@ def read_workbook(path: str | Path) -> list[Sheet]:
         sheets = []
         total = 0
         for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            total += len(rows)
+            sheet = Sheet(name, workbook.get_sheet_by_name(name))
+            total += sheet.height
             if total > max_rows:
                 raise UnreadableFile(
                     _("行数超过上限 %(limit)d，请分批导入。") % {"limit": max_rows}
                 )
-            try:
-                merged = sheet.merged_cell_ranges or []
-            except CalamineError:
-                merged = []
-            sheets.append(Sheet(name=name, rows=rows, merged=merged))
+            sheets.append(sheet)
         return sheets
     except PasswordError as error:
         raise UnreadableFile(_("工作簿设置了打开密码，请取消密码后重新上传。")) from error

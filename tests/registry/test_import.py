@@ -628,3 +628,26 @@ def test_uploaded_files_are_deleted_after_the_keeping_time(
     assert "已超过保留期限" in response.text
     assert purge_import_files.apply().get() == 0  # nothing left to delete
     assert settings.CELERY_BEAT_SCHEDULE["purge-import-files"]["task"] == purge_import_files.name
+
+
+def test_a_ledger_that_starts_right_of_column_a(tmp_path, superuser, people):
+    """The reader counts columns from the first used one; errors still name the sheet's own."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "台账"
+    sheet.append([None, None, *TITLE])
+    sheet.append([None, None, *HEADER])
+    bad = ("坏号", "110105194912310021", "配偶")
+    for row in family("H090", people["head"], bad):
+        sheet.append([None, None, *[row.get(name, "") for name in HEADER]])
+    path = tmp_path / "shifted.xlsx"
+    book.save(path)
+    report = import_ledger(path, actor=superuser)
+    assert [(e.row, e.col, e.column) for e in report.errors] == [
+        (4, HEADER.index("证件号码") + 3, "证件号码")
+    ]
+    sheet["L4"] = bad[1][:-1] + "X"  # the check character that number needs
+    assert sheet.cell(row=4, column=HEADER.index("证件号码") + 3).coordinate == "L4"
+    book.save(path)
+    report = import_ledger(path, actor=superuser)
+    assert report.errors == [] and Household.objects.get(number="H090").size == 2
