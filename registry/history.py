@@ -59,6 +59,24 @@ def snapshot_fields(instance) -> dict:
     return dict(zip(names, values, strict=True))
 
 
+@functools.cache
+def _names_by_attname(model) -> dict[str, str]:
+    return {field.attname: field.name for field in model._meta.concrete_fields}
+
+
+def copy_changes(target, source, attnames) -> dict:
+    """Copy the given fields from source onto target; {field name: [old, new]} for those that
+    differed, as diff() gives them."""
+    names = _names_by_attname(type(target))
+    changes = {}
+    for attname in attnames:
+        old, new = getattr(target, attname), getattr(source, attname)
+        if old != new:
+            changes[names[attname]] = [_plain(old), _plain(new)]
+            setattr(target, attname, new)
+    return changes
+
+
 def snapshot(instance) -> dict:
     """snapshot_fields, plus a household's other causes of poverty (one more query)."""
     values = snapshot_fields(instance)

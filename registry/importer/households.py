@@ -14,8 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -672,10 +671,7 @@ class LedgerImport:
     def _take(current, source, names, counts: Counts, entries, changed: list, extra=None) -> None:
         """Copy the imported values onto a stored row; when anything differs, give it the next
         version and a change record, and count it as updated, else as unchanged."""
-        before = history.snapshot_fields(current)
-        for name in names:
-            setattr(current, name, getattr(source, name))
-        changes = {**history.diff(before, history.snapshot_fields(current)), **(extra or {})}
+        changes = {**history.copy_changes(current, source, names), **(extra or {})}
         if changes:
             current.version += 1
             current.updated_at = timezone.now()
@@ -694,15 +690,18 @@ class LedgerImport:
         stored = {
             h.number: h for h in Household.objects.filter(number__any=numbers).select_for_update()
         }
+        # The household's number as a column, not a Household object per row.
         stored_members = defaultdict(dict)
         for member in (
-            Member.objects.live().filter(household__number__any=numbers).select_related("household")
+            Member.objects.live()
+            .filter(household__number__any=numbers)
+            .annotate(household_number=F("household__number"))
         ):
-            stored_members[member.household.number][member.id_number] = member
+            stored_members[member.household_number][member.id_number] = member
         stored_incomes = {
-            (income.household.number, income.year): income
-            for income in Income.objects.filter(household__number__any=numbers).select_related(
-                "household"
+            (income.household_number, income.year): income
+            for income in Income.objects.filter(household__number__any=numbers).annotate(
+                household_number=F("household__number")
             )
         }
         stored_causes = defaultdict(set)
@@ -784,6 +783,7 @@ class LedgerImport:
                     member.household = plan.household
                     new.append(member)
                     continue
+                current.household = plan.household  # loaded, for the history's village
                 self._take(current, member, fields, self.report.members, entries, changed)
             for number, member in stored.items():
                 if number not in in_file:
@@ -814,6 +814,7 @@ class LedgerImport:
             if current is None:
                 new.append(income)
                 continue
+            current.household = plan.household
             self._take(
                 current,
                 income,
@@ -832,21 +833,27 @@ class LedgerImport:
         entries += [(i, ChangeAction.CREATE, None) for i in new]
 
     def _refresh_summaries(self, households) -> None:
-        """Head's name and live size from the stored members, in one UPDATE."""
+        """Head's name and live size from the stored members, in one query, and written where
+        they changed. (Correlated subqueries in one UPDATE took 22 s for 14,600 households
+        freshly loaded, before PostgreSQL had statistics for the new rows.)"""
         if not households:
             return
-        live = Member.objects.live().filter(household_id=OuterRef("pk"))
-        Household.objects.filter(pk__any=[h.pk for h in households]).update(
-            size=Coalesce(
-                Subquery(
-                    live.order_by().values("household_id").annotate(n=Count("*")).values("n")[:1]
-                ),
-                0,
-            ),
-            head_name=Coalesce(
-                Subquery(live.filter(relation=Relation.HEAD).values("name")[:1]), F("head_name")
-            ),
-        )
+        summaries = {
+            row["household_id"]: (row["size"], row["head"])
+            for row in Member.objects.live()
+            .filter(household_id__any=[h.pk for h in households])
+            .order_by()
+            .values("household_id")
+            .annotate(size=Count("*"), head=Max("name", filter=Q(relation=Relation.HEAD)))
+        }
+        changed = []
+        for household in households:
+            size, head = summaries.get(household.pk, (0, None))
+            head = head or household.head_name
+            if (household.size, household.head_name) != (size, head):
+                household.size, household.head_name = size, head
+                changed.append(household)
+        Household.objects.bulk_update(changed, ["size", "head_name"], batch_size=2000)
 
 
 NO_HEALTH_FLAGS = dict.fromkeys(HEALTH_COLUMN, False)

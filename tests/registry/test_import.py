@@ -651,3 +651,21 @@ def test_a_ledger_that_starts_right_of_column_a(tmp_path, superuser, people):
     book.save(path)
     report = import_ledger(path, actor=superuser)
     assert report.errors == [] and Household.objects.get(number="H090").size == 2
+
+
+def test_a_reimport_that_adds_a_member_and_changes_the_head(tmp_path, superuser, people, ledger):
+    import_ledger(ledger, actor=superuser)
+    father = (people["head2"][0], people["head2"][1], "父亲")
+    newborn = ("王小宝", id_number(), "之子")
+    changed = workbook(
+        tmp_path / "changed.xlsx",
+        family("H002", (*people["daughter2"][:2], "户主"), father, newborn, village="南泥沟村"),
+    )
+    report = import_ledger(changed, actor=superuser)
+    assert report.errors == []
+    assert vars(report.members) == {"created": 1, "updated": 2, "unchanged": 0}
+    household = Household.objects.get(number="H002")
+    assert (household.size, household.head_name) == (3, "王玉兰")
+    assert household.members.get(relation="head").name == "王玉兰"
+    # Untouched households keep their summary.
+    assert Household.objects.get(number="H001").size == 3
