@@ -13,6 +13,7 @@ import os
 import random
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -111,17 +112,48 @@ def write_ledger(path: Path, households: int) -> int:
     return rows
 
 
+class MemorySampler:
+    """The process's resident memory every 20 ms, in a thread, to tell which phase peaks."""
+
+    def __init__(self):
+        self.samples: list[tuple[float, float]] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        page_mb = os.sysconf("SC_PAGE_SIZE") / 1048576
+        with open("/proc/self/statm") as statm:
+            while self.running:
+                statm.seek(0)
+                resident = int(statm.read().split()[1]) * page_mb
+                self.samples.append((time.perf_counter(), resident))
+                time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+
+    def peak_between(self, start: float, end: float) -> float:
+        """The highest sample in [start, end], or the last one before it for a short phase."""
+        inside = [mb for at, mb in self.samples if start <= at <= end]
+        before = [mb for at, mb in self.samples if at < start]
+        return max(inside) if inside else (before[-1] if before else 0.0)
+
+
 def timed_import(actor, path: Path, label: str):
     from registry.importer.households import LedgerImport
     from registry.importer.reading import read_workbook
     from registry.models import Household, Member
 
     phases = {}
+    sampler = MemorySampler()
     t0 = time.perf_counter()
     sheets = read_workbook(path)
     phases["read (calamine)"] = time.perf_counter() - t0
     report = LedgerImport(actor=actor)._run(sheets, dry_run=False, phases=phases)
     total = time.perf_counter() - t0
+    sampler.stop()
     rows = sum(vars(report.members).values())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
@@ -129,8 +161,11 @@ def timed_import(actor, path: Path, label: str):
     print(f"result:   {len(report.errors)} errors, {len(report.warnings)} warnings;"
           f" households {vars(report.households)}, members {vars(report.members)}")  # fmt: skip
     print(f"stored:   {Household.objects.count():,} households, {Member.objects.count():,} members")
+    start = 0.0
     for name, seconds in phases.items():
-        print(f"  {name:<28} {seconds:7.2f} s")
+        peak = sampler.peak_between(t0 + start, t0 + start + seconds)
+        print(f"  {name:<28} {seconds:7.2f} s   memory up to {peak:,.0f} MB")
+        start += seconds
     print(
         f"  {'total':<28} {total:7.2f} s   {rows / total:,.0f} rows/s   peak memory {peak_mb:,.0f} MB"
     )
