@@ -2,6 +2,8 @@
 or left blank on its members' rows. Validated with the registry's own model rules, applied in
 one transaction, upserting households by 户编号 and members by ID number."""
 
+import functools
+import gc
 import hashlib
 import re
 import time
@@ -46,6 +48,25 @@ from . import normalise as norm
 from .headers import ColumnSpec, find_header
 from .issues import Issue, UnreadableFile
 from .reading import read_workbook
+
+
+def without_cycle_collection(function):
+    """An import makes hundreds of thousands of objects that live until it ends, none of them
+    in reference cycles: the cycle collector would walk them all, again and again, for nothing
+    (measured on the 500,000-row ledger: 148 s with it, 122 s without)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return wrapper
+
 
 C = ColumnSpec
 COLUMNS = [
@@ -301,6 +322,7 @@ class LedgerImport:
 
     # --- the pipeline ----------------------------------------------------------------------
 
+    @without_cycle_collection
     def run(self, path, *, dry_run: bool = False) -> ImportReport:
         self.report.file_hash = file_hash(path)
         sheets = read_workbook(path)
@@ -334,6 +356,7 @@ class LedgerImport:
                 result=self.report.as_dict(),
             )
 
+    @without_cycle_collection
     def _run(self, sheets, *, dry_run: bool, phases: dict | None = None) -> ImportReport:
         """The pipeline after reading; `phases` collects seconds per step (the benchmark's)."""
         phases = {} if phases is None else phases
