@@ -106,25 +106,6 @@ COLUMNS = [
     C("serial", "序号", ("编号",)),  # recognised so it is not reported, then ignored
 ]
 BY_KEY = {spec.key: spec for spec in COLUMNS}
-HOUSEHOLD_KEYS = [
-    "county",
-    "township",
-    "village",
-    "group",
-    "number",
-    "head_name",
-    "size",
-    "attribute",
-    "standard",
-    "main_cause",
-    "other_causes",
-    "planned_exit_year",
-    "phone",
-    "bank_name",
-    "bank_account",
-    "year",
-    *INCOME_AMOUNT_FIELDS,
-]
 # What each ledger column sets on a stored row (attnames, so that ids are compared, not
 # objects). A re-import changes only what its file has columns for: a ledger without, say, the
 # bank account column leaves the stored accounts alone.
@@ -153,20 +134,6 @@ MEMBER_COLUMN_FIELDS = {
     "migrant_work": ["migrant_work"],
     "migrant_months": ["migrant_months"],
 }
-MEMBER_KEYS = [
-    "name",
-    "id_number",
-    "sex",
-    "ethnicity",
-    "birth_date",
-    "relation",
-    "education",
-    "school_status",
-    "health",
-    "labour_skill",
-    "migrant_work",
-    "migrant_months",
-]
 MEMO_LIMIT = 4096
 REQUIRED = ("village", "number", "name", "id_number", "relation")
 TOTAL_ROW = re.compile(r"^(小计|合计|总计)")
