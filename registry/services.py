@@ -687,7 +687,6 @@ def import_job_run(*, job, apply: bool) -> None:
     )
 
 
-@transaction.atomic
 def import_files_purge(*, now=None) -> int:
     """Delete the uploaded files of jobs older than settings.IMPORT_KEEP_DAYS (they hold ID
     numbers and bank accounts); the jobs and their reports stay, and a preview never confirmed
@@ -713,6 +712,7 @@ def import_files_purge(*, now=None) -> int:
     return purged
 
 
+@transaction.atomic
 def import_job_confirm(*, actor, job):
     """The user has seen the preview: apply the ledger, once."""
 

@@ -467,6 +467,8 @@ def _upload(client, path, eager, **data):
         return client.post("/imports/new/", {"file": handle, **data})
 
 
+# Transactional, as a real request is: confirming locks the job, which needs its own transaction.
+@pytest.mark.django_db(transaction=True)
 def test_browser_upload_preview_confirm(client, cadre_a, people, tmp_path, eager_tasks):
     from registry.models import ImportJob
 
