@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import idnumbers, ledger, selectors, services
-from .choices import HouseholdStatus, Relation
+from .choices import AreaLevel, HouseholdStatus, Relation
 from .errors import ConflictError
 from .filtersets import HouseholdFilterSet
 from .forms import (
@@ -38,7 +38,7 @@ from .forms import (
 from .importer import template
 from .importer.annotate import annotate
 from .importer.issues import Issue
-from .models import Household, ImportJob, Income, Member
+from .models import Area, Household, ImportJob, Income, Member
 from .scope import EDITOR_ROLES, area_prefixes, can_edit, can_register
 
 PAGE_SIZE = 25
@@ -233,8 +233,15 @@ def household_export(request):
 @require_GET
 def ledger_template(request):
     """The household ledger template: the columns, dropdowns, an example and instructions."""
+    village = (
+        Area.objects.editable_by(request.user)
+        .filter(level=AreaLevel.VILLAGE)
+        .select_related("parent__parent")
+        .order_by("code")
+        .first()
+    )
     response = HttpResponse(
-        template.write_template(),
+        template.write_template(village),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="ledger-template.xlsx"'
@@ -602,6 +609,8 @@ def import_job(request, pk: int):
     job = _job(request, pk)
     template = "registry/_import_status.html" if _is_htmx(request) else "registry/import_job.html"
     report = job.report or {}
+    warnings = report.get("warnings") or []
+    counts = [report.get(kind) or {} for kind in ("households", "members", "incomes")]
     return render(
         request,
         template,
@@ -609,6 +618,11 @@ def import_job(request, pk: int):
             "job": job,
             "report": report,
             "errors": (report.get("errors") or [])[:200],
+            # About the whole file (the same file imported before), shown up front; the rows'
+            # warnings are folded away.
+            "file_warnings": [w for w in warnings if not w.get("row")],
+            "row_warnings": [w for w in warnings if w.get("row")],
+            "changes_nothing": not any(c.get("created") or c.get("updated") for c in counts),
             "keep_days": settings.IMPORT_KEEP_DAYS,
         },
     )

@@ -367,6 +367,8 @@ class LedgerImport:
             each.release()  # the reader's copy of the file, the largest thing in memory
         lap("group rows into families")
         plans = self.validate(families)
+        for issues in (self.report.errors, self.report.warnings):
+            issues.sort(key=lambda issue: (issue.row or 0, issue.col or 0))  # as the file reads
         lap("normalise and validate")
         if self.report.errors:
             return self.report

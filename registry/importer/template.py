@@ -69,7 +69,24 @@ def _options() -> dict[str, list[str]]:
     }
 
 
-def write_template() -> bytes:
+def _example(village) -> list[dict]:
+    """The example household, in `village` (an Area) when given: the user's own village, so
+    that the template imports as it is and shows the names the registry knows."""
+    if village is None:
+        return EXAMPLE
+    township = village.parent
+    county = township.parent if township else None
+    head = {
+        **EXAMPLE[0],
+        "县": county.name if county else "",
+        "乡镇": township.name if township else "",
+        "行政村": village.name,
+        "户编号": f"{village.code}9999999",
+    }
+    return [head, *EXAMPLE[1:]]
+
+
+def write_template(village=None) -> bytes:
     book = Workbook()
     notes = book.active
     notes.title = "填表说明"
@@ -84,7 +101,7 @@ def write_template() -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2DCDB")
-    for row in EXAMPLE:
+    for row in _example(village):
         sheet.append([row.get(spec.header, "") for spec in columns])
     sheet.freeze_panes = "A2"
     last_row = 2000

@@ -381,13 +381,19 @@ def test_the_same_file_is_recognised_by_its_hash(ledger, superuser):
     assert again.file_hash == first.file_hash
 
 
-def test_the_template_has_the_columns_dropdowns_and_an_example(client, cadre_a, tmp_path):
+@pytest.mark.parametrize(
+    ("persona", "village"), [("cadre_a", "620623100200"), ("cadre_b", "620623100201")]
+)
+def test_the_template_has_the_columns_dropdowns_and_an_example(
+    db, client, request, tmp_path, persona, village
+):
     from registry.choices import Relation
     from registry.importer.headers import find_header
     from registry.importer.households import COLUMNS
     from registry.importer.reading import read_workbook
 
-    client.force_login(cadre_a)
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
     response = client.get("/households/import/template.xlsx")
     assert response.status_code == 200
     path = tmp_path / "template.xlsx"
@@ -411,10 +417,11 @@ def test_the_template_has_the_columns_dropdowns_and_an_example(client, cadre_a, 
     assert sheet["I2"].number_format == "@"  # 证件号码 is text
     header = find_header(read_workbook(path), COLUMNS)
     assert header.sheet_index == 1 and not header.unknown
-    # The example household is a valid household of the test county's village 岔口驿村.
-    report = import_ledger(path, actor=cadre_a)
+    # The example household is a valid household of the user's own village.
+    report = import_ledger(path, actor=user)
     assert report.errors == [], report.errors
     assert vars(report.members) == {"created": 2, "updated": 0, "unchanged": 0}
+    assert Household.objects.get().village_id == village
 
 
 def test_the_annotated_workbook_marks_the_right_cells(tmp_path, superuser, people):
@@ -468,7 +475,8 @@ def _upload(client, path, eager, **data):
 
 
 # Transactional, as a real request is: confirming locks the job, which needs its own transaction.
-@pytest.mark.django_db(transaction=True)
+# (serialized_rollback puts back the reference data the migrations loaded, for the next tests.)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_browser_upload_preview_confirm(client, cadre_a, people, tmp_path, eager_tasks):
     from registry.models import ImportJob
 
@@ -494,6 +502,11 @@ def test_browser_upload_preview_confirm(client, cadre_a, people, tmp_path, eager
         client.post(f"/imports/{job.pk}/confirm/").status_code == 302
     )  # a second confirm is refused
     assert Household.objects.count() == 1
+    # The same file again: said up front, and there is nothing to confirm.
+    _upload(client, path, eager_tasks)
+    again = client.get(f"/imports/{ImportJob.objects.latest('pk').pk}/")
+    assert "同一文件已于" in again.text and "导入不会改变任何记录" in again.text
+    assert "确认导入</button>" not in again.text
 
 
 def test_browser_upload_with_errors_offers_the_marked_workbook(
