@@ -135,6 +135,12 @@ MEMBER_COLUMN_FIELDS = {
     "migrant_months": ["migrant_months"],
 }
 MEMO_LIMIT = 4096
+# Columns of labels and names that repeat from row to row (the others are mostly unique).
+REPEATED_KEYS = (
+    "county", "township", "village", "group", "attribute", "standard", "main_cause",
+    "other_causes", "bank_name", "year", "sex", "ethnicity", "relation", "education",
+    "school_status", "health", "labour_skill", "migrant_work", "migrant_months",
+)  # fmt: skip
 REQUIRED = ("village", "number", "name", "id_number", "relation")
 TOTAL_ROW = re.compile(r"^(小计|合计|总计)")
 LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -388,6 +394,8 @@ class LedgerImport:
         current: FamilyRows | None = None
         positions = {key: position for position, key in enumerate(self.columns)}
         take = itemgetter(*self.columns.values())
+        repeated = [positions[key] for key in REPEATED_KEYS if key in positions]
+        labels: dict = {}
         width = max(self.columns.values()) + 1
         for index, row in enumerate(rows):
             if index <= header_row:
@@ -400,7 +408,16 @@ class LedgerImport:
                 isinstance(cell, str) and TOTAL_ROW.match(norm.text(cell)) for cell in first_filled
             ):
                 continue
-            ref = RowRef(index + 1, take(row), positions)
+            cells = take(row)
+            if repeated:
+                # One object per distinct label: a large ledger says 汉族 or 小学 half a million
+                # times, and each cell read is a new string.
+                cells = list(cells)
+                for position in repeated:
+                    cell = cells[position]
+                    cells[position] = labels.setdefault(cell, cell)
+                cells = tuple(cells)
+            ref = RowRef(index + 1, cells, positions)
             number = norm.text(ref.get("number"))
             if not number:
                 if current is None:
