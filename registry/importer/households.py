@@ -2,11 +2,13 @@
 or left blank on its members' rows. Validated with the registry's own model rules, applied in
 one transaction, upserting households by 户编号 and members by ID number."""
 
+import dataclasses
 import functools
 import gc
 import hashlib
 import re
 import time
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -135,6 +137,7 @@ MEMBER_COLUMN_FIELDS = {
     "migrant_months": ["migrant_months"],
 }
 MEMO_LIMIT = 4096
+APPLY_BATCH = 5000  # families per batch when applying
 # Columns of labels and names that repeat from row to row (the others are mostly unique).
 REPEATED_KEYS = (
     "county", "township", "village", "group", "attribute", "standard", "main_cause",
@@ -238,7 +241,9 @@ def file_hash(path) -> str:
 
 @dataclass
 class Plan:
-    """What one family of the ledger becomes: a household, its members and perhaps an income."""
+    """What one family of the ledger becomes: a household, its members and perhaps an income,
+    validated. Between validation and applying they wait frozen (RowMaker.freeze: tuples with
+    the models' field names); applying thaws them into instances, a batch at a time."""
 
     family: FamilyRows
     household: Household
@@ -568,7 +573,13 @@ class LedgerImport:
         income = self._income(first, len(members))
         if len(self.report.errors) > errors_before:
             return None
-        return Plan(family, household, [causes[n] for n in other_names], members, income)
+        return Plan(
+            family,
+            self.households.freeze(household),
+            [causes[n] for n in other_names],
+            [(ref, self.members.freeze(member)) for ref, member in members],
+            income and self.incomes.freeze(income),
+        )
 
     def _member(self, ref: RowRef) -> Member | None:
         name = norm.text(ref.get("name"))
@@ -691,9 +702,28 @@ class LedgerImport:
             counts.unchanged += 1
 
     def apply(self, plans: list[Plan]) -> None:
-        """Upsert households by number, members by ID number, incomes by year; history for all
-        of it in one batch. Members missing from a re-imported household are reported, never
-        deleted. Only what the file has columns for is changed."""
+        """Upsert households by number, members by ID number, incomes by year, with their
+        history as one batch. Members missing from a re-imported household are reported, never
+        deleted. Only what the file has columns for is changed.
+
+        Families are applied APPLY_BATCH at a time (all in the caller's transaction), thawed
+        just before and let go just after: a large ledger's rows are never all instances at
+        once. The plans list is emptied as it goes."""
+        batch = str(uuid.uuid4())
+        while plans:
+            chunk = [self._thawed(plan) for plan in plans[:APPLY_BATCH]]
+            del plans[:APPLY_BATCH]
+            self._apply_batch(chunk, batch)
+
+    def _thawed(self, plan: Plan) -> Plan:
+        return dataclasses.replace(
+            plan,
+            household=self.households.thaw(plan.household),
+            members=[(ref, self.members.thaw(member)) for ref, member in plan.members],
+            income=plan.income and self.incomes.thaw(plan.income),
+        )
+
+    def _apply_batch(self, plans: list[Plan], batch: str) -> None:
         household_fields = self._imported(HOUSEHOLD_COLUMN_FIELDS)
         numbers = [plan.family.number for plan in plans]
         stored = {
@@ -777,7 +807,7 @@ class LedgerImport:
         self._refresh_summaries(
             [plan.household for plan in plans if plan.household.pk not in created]
         )
-        history.record_many(entries, actor=self.actor)
+        history.record_many(entries, actor=self.actor, batch=batch)
 
     def _apply_members(self, plans, stored_members, entries) -> None:
         fields = self._imported(MEMBER_COLUMN_FIELDS)

@@ -623,3 +623,16 @@ def test_any_on_a_relation_with_instances(households):
     wanted = [households["A"], households["B"]]
     found = pks(Member.objects.filter(household__any=wanted))
     assert found == pks(Member.objects.filter(household__in=wanted))
+
+
+def test_a_frozen_row_thaws_into_the_same_instance():
+    maker = RowMaker(Member)
+    member, errors = maker.make(**member_data(Relation.HEAD))
+    assert errors == {}
+    frozen = maker.freeze(member)
+    assert isinstance(frozen, tuple) and frozen.id_number == member.id_number
+    thawed = maker.thaw(frozen)
+    assert thawed is not member and thawed._state.adding
+    assert {f.attname: getattr(thawed, f.attname) for f in Member._meta.concrete_fields} == {
+        f.attname: getattr(member, f.attname) for f in Member._meta.concrete_fields
+    }

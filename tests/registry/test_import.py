@@ -666,3 +666,16 @@ def test_a_reimport_that_adds_a_member_and_changes_the_head(tmp_path, superuser,
     assert household.members.get(relation="head").name == "王玉兰"
     # Untouched households keep their summary.
     assert Household.objects.get(number="H001").size == 3
+
+
+def test_a_ledger_applied_in_batches_is_still_one_import(ledger, superuser, monkeypatch):
+    from registry.importer import households
+
+    monkeypatch.setattr(households, "APPLY_BATCH", 1)  # one family per batch
+    report = import_ledger(ledger, actor=superuser)
+    assert vars(report.households) == {"created": 2, "updated": 0, "unchanged": 0}
+    assert vars(report.members) == {"created": 5, "updated": 0, "unchanged": 0}
+    assert {h.size for h in Household.objects.all()} == {3, 2}
+    assert ChangeRecord.objects.values("batch").distinct().count() == 1
+    report = import_ledger(ledger, actor=superuser)
+    assert vars(report.members) == {"created": 0, "updated": 0, "unchanged": 5}
