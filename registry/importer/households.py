@@ -137,7 +137,7 @@ MEMBER_COLUMN_FIELDS = {
     "migrant_months": ["migrant_months"],
 }
 MEMO_LIMIT = 4096
-APPLY_BATCH = 5000  # families per batch when applying
+APPLY_BATCH = 20_000  # families per batch when applying: a county in one, 500,000 rows in 7
 # Columns of labels and names that repeat from row to row (the others are mostly unique).
 REPEATED_KEYS = (
     "county", "township", "village", "group", "attribute", "standard", "main_cause",
