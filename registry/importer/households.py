@@ -136,6 +136,12 @@ MEMBER_COLUMN_FIELDS = {
     "migrant_work": ["migrant_work"],
     "migrant_months": ["migrant_months"],
 }
+# A household's columns, read from its first row only.
+HOUSEHOLD_KEYS = (
+    "county", "township", "village", "group", "head_name", "size", "attribute", "standard",
+    "main_cause", "other_causes", "planned_exit_year", "phone", "bank_name", "bank_account",
+    "year", *INCOME_AMOUNT_FIELDS,
+)  # fmt: skip
 MEMO_LIMIT = 4096
 APPLY_BATCH = 20_000  # families per batch when applying: a county in one, 500,000 rows in 7
 # Columns of labels and names that repeat from row to row (the others are mostly unique).
@@ -400,6 +406,7 @@ class LedgerImport:
         positions = {key: position for position, key in enumerate(self.columns)}
         take = itemgetter(*self.columns.values())
         repeated = [positions[key] for key in REPEATED_KEYS if key in positions]
+        household_cells = [(key, positions[key]) for key in HOUSEHOLD_KEYS if key in positions]
         labels: dict = {}
         width = max(self.columns.values()) + 1
         for index, row in enumerate(rows):
@@ -432,11 +439,26 @@ class LedgerImport:
             family = families.get(number)
             if family is None:
                 family = families[number] = FamilyRows(number, ref)
-            elif current is not family:
-                self.warn(ref.row, "number", _("该户的成员行不相邻，已按户编号合并。"))
+            else:
+                if current is not family:
+                    self.warn(ref.row, "number", _("该户的成员行不相邻，已按户编号合并。"))
+                self._check_household_cells(ref, family.first, household_cells)
             family.members.append(ref)
             current = family
         return list(families.values())
+
+    def _check_household_cells(self, ref: RowRef, first: RowRef, household_cells) -> None:
+        """A household's cells count on its first row only: one filled in differently on a
+        member's row is not imported, and the user is told so at that cell."""
+        for key, position in household_cells:
+            cell, expected = ref.cells[position], first.cells[position]
+            if cell != expected and _filled(cell) and norm.text(cell) != norm.text(expected):
+                self.warn(
+                    ref.row,
+                    key,
+                    _("该户的“%(column)s”以第 %(row)d 行为准，本行的“%(value)s”与之不同，未导入。")
+                    % {"column": self.headers[key], "row": first.row, "value": norm.text(cell)},
+                )
 
     # --- validation ------------------------------------------------------------------------
 

@@ -679,3 +679,21 @@ def test_a_ledger_applied_in_batches_is_still_one_import(ledger, superuser, monk
     assert ChangeRecord.objects.values("batch").distinct().count() == 1
     report = import_ledger(ledger, actor=superuser)
     assert vars(report.members) == {"created": 0, "updated": 0, "unchanged": 5}
+
+
+def test_household_cells_repeated_on_members_rows(tmp_path, superuser, people):
+    """National exports repeat a household's cells on every member's row: the same values are
+    fine; a different one is not imported, and a warning says so at its cell."""
+    rows = family("H095", people["head"], people["wife"], people["son"])
+    household_cells = {
+        name: rows[0][name] for name in ("县", "乡镇", "行政村", "户编号", "联系电话")
+    }
+    rows[1].update(household_cells)
+    rows[2].update({**household_cells, "联系电话": "１３８０９３５１２３４", "工资性收入": -5})
+    report = import_ledger(workbook(tmp_path / "repeated.xlsx", rows), actor=superuser)
+    assert report.errors == []
+    # Full-width digits fold to the same number: only the income differs.
+    assert [(w.row, w.column) for w in report.warnings if w.column != "备注"] == [(6, "工资性收入")]
+    assert "以第 4 行为准" in report.warnings[-1].message
+    income = Income.objects.get(household__number="H095")
+    assert income.wage_income == 6000
