@@ -116,3 +116,14 @@ def api(client):
             return client.delete(url)
 
     return Api
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests empty every table between tests, the migration's default causes,
+    attributes and lines with them: load them again."""
+    from django.apps import apps
+
+    from registry.reference import load_reference_data
+
+    load_reference_data(apps.get_model)

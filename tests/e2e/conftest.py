@@ -72,11 +72,5 @@ def shot(page):
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Transactional tests empty every table between tests, the migration's default causes and
-    lines with them: load them again."""
-    from django.apps import apps
-
-    from registry.reference import load_reference_data
-
-    load_reference_data(apps.get_model)
+def _reference_data(reference_data):
+    """Every browser test runs transactionally and needs the default causes and lines."""

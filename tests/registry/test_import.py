@@ -475,9 +475,10 @@ def _upload(client, path, eager, **data):
 
 
 # Transactional, as a real request is: confirming locks the job, which needs its own transaction.
-# (serialized_rollback puts back the reference data the migrations loaded, for the next tests.)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_browser_upload_preview_confirm(client, cadre_a, people, tmp_path, eager_tasks):
+@pytest.mark.django_db(transaction=True)
+def test_browser_upload_preview_confirm(
+    reference_data, client, cadre_a, people, tmp_path, eager_tasks
+):
     from registry.models import ImportJob
 
     path = workbook(tmp_path / "ledger.xlsx", family("H070", people["head"], people["wife"]))
