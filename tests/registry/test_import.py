@@ -267,6 +267,7 @@ def test_every_error_is_reported_at_its_cell_and_nothing_is_written(tmp_path, su
         + family("H014", ("己", id_number(), "户主"), 生产经营性支出="-5")
         + family("H015", ("庚", id_number(), "户主"), 文化程度="博士后")
         + family("H016", ("辛", id_number(male=True), "户主"), 性别="女")
+        + family("H017", ("壬", id_number(), "户主"), 村民小组="一" * 31)
     )
     report = import_ledger(workbook(tmp_path / "bad.xlsx", rows), actor=superuser)
     assert not report.applied
@@ -279,6 +280,8 @@ def test_every_error_is_reported_at_its_cell_and_nothing_is_written(tmp_path, su
     assert (9, "生产经营性支出") in by_column
     assert "不在可选值中" in by_column[(10, "文化程度")]
     assert "号码显示为男" in by_column[(11, "性别")]
+    # Django's own words here would be "确保该变量包含不超过 30 字符" (locale/zh_Hans overrides them).
+    assert by_column[(12, "村民小组")] == "最多 30 个字，现有 31 个。"
     assert not Household.objects.exists() and not Member.objects.exists()
 
 
