@@ -90,13 +90,14 @@ class RowMaker:
             # Decimal("1") == Decimal("1.000"), but only one of them has two decimal places.
             key = (Decimal, raw.as_tuple()) if type(raw) is Decimal else (type(raw), raw)
             try:
-                cleaned, problems = cache[key]
-            except KeyError:
-                cleaned, problems = verdict = self._verdict(field, raw)
-                if len(cache) < self.limit:
-                    cache[key] = verdict
+                verdict = cache.get(key)
             except TypeError:  # an unhashable value
-                cleaned, problems = self._verdict(field, raw)
+                verdict = key = None
+            if verdict is None:
+                verdict = self._verdict(field, raw)
+                if key is not None and len(cache) < self.limit:
+                    cache[key] = verdict
+            cleaned, problems = verdict
             if problems:
                 errors[field.name] = list(problems)  # clean() may add to it; the cache's stays
             elif cleaned is not raw:
@@ -104,6 +105,7 @@ class RowMaker:
         try:
             instance.clean()
         except ValidationError as error:
+            without_tracebacks(error)
             errors = error.update_error_dict(errors)
         return instance, errors
 
@@ -131,7 +133,17 @@ class RowMaker:
         try:
             return field.clean(value, None), None
         except ValidationError as error:
-            return None, error.error_list
+            return None, without_tracebacks(error).error_list
+
+
+def without_tracebacks(error: ValidationError) -> ValidationError:
+    """The error, let go of the frames it and its parts were raised in: kept errors would
+    otherwise hold those frames, and the frames them, in cycles that only the cycle collector
+    frees (and an import runs without it)."""
+    parts = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    for each in [error, *(part for errors in parts for part in errors)]:
+        each.__traceback__ = each.__context__ = each.__cause__ = None
+    return error
 
 
 def copy_rows(table: str, columns, rows) -> None:

@@ -427,7 +427,8 @@ class LedgerImport:
                 cells = list(cells)
                 for position in repeated:
                     cell = cells[position]
-                    cells[position] = labels.setdefault(cell, cell)
+                    # By type too: True == 1 == 1.0, but a 1 must not come back as True.
+                    cells[position] = labels.setdefault((type(cell), cell), cell)
                 cells = tuple(cells)
             ref = RowRef(index + 1, cells, positions)
             number = norm.text(ref.get("number"))

@@ -701,3 +701,41 @@ def test_household_cells_repeated_on_members_rows(tmp_path, superuser, people):
     assert "以第 4 行为准" in report.warnings[-1].message
     income = Income.objects.get(household__number="H095")
     assert income.wage_income == 6000
+
+
+def test_errors_kept_by_an_import_hold_no_frames(tmp_path, superuser):
+    """An import runs without the cycle collector: an error that kept the frames it was raised
+    in (and, through them, its row's instances) would hold that memory until the import ends."""
+    import gc
+
+    rows = []
+    for index in range(30):
+        rows += family(f"H2{index:02d}", ("张三", id_number(), "户主"), 联系电话="138" * 12)
+    path = workbook(tmp_path / "bad-phones.xlsx", rows)
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        report = import_ledger(path, actor=superuser)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        in_cycles = [type(thing).__name__ for thing in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if collecting:
+            gc.enable()
+    assert len({issue.row for issue in report.errors}) == 30
+    assert "frame" not in in_cycles and "Household" not in in_cycles
+
+
+def test_a_repeated_label_keeps_its_type(tmp_path, superuser):
+    """Equal labels are kept as one object, by type too: TRUE in one column must not turn a
+    later 1 in another into True."""
+    header = [*HEADER, "务工状况", "务工时间"]
+    rows = family("H301", ("甲", id_number(), "户主"), 村民小组=True)
+    rows += family("H302", ("乙", id_number(), "户主"))
+    rows[-1].update({"务工状况": "乡镇外县内", "务工时间": 1})
+    report = import_ledger(workbook(tmp_path / "types.xlsx", rows, header=header), actor=superuser)
+    assert report.errors == [], report.errors
+    assert Member.objects.get(household__number="H302").migrant_months == 1
