@@ -15,7 +15,12 @@ class AnyOf(Lookup):
 
     def get_prep_lookup(self):
         prepare = self.lhs.output_field.get_prep_value
-        return [prepare(value.pk if isinstance(value, Model) else value) for value in self.rhs]
+        # As with __in, None matches nothing (and a NULL in the array would make NOT ... NULL).
+        return [
+            prepare(value.pk if isinstance(value, Model) else value)
+            for value in self.rhs
+            if value is not None
+        ]
 
     def as_sql(self, compiler, connection):
         if not self.rhs:

@@ -6,6 +6,8 @@ same rules: area scope, validation in Chinese at the field, optimistic locking a
 
 import csv
 import datetime as dt
+import functools
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +47,8 @@ from .scope import (
     level_of,
 )
 from .tasks import apply_import_job, validate_import_job
+
+logger = logging.getLogger(__name__)
 
 HOUSEHOLD_FIELDS = frozenset(
     f.name for f in Household._meta.get_fields() if f.concrete and f.editable and not f.primary_key
@@ -681,6 +685,15 @@ def import_job_run(*, job, apply: bool) -> None:
             status=status.FAILED, progress=100, report={"error": str(error)}
         )
         return
+    except Exception:
+        # The import's transaction has rolled back; the job must not poll "validating" for ever.
+        logger.exception("import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=status.FAILED,
+            progress=100,
+            report={"error": _("导入时发生内部错误，未写入任何数据。请联系系统管理员。")},
+        )
+        return
     outcome = status.INVALID if report.errors else (status.APPLIED if apply else status.READY)
     ImportJob.objects.filter(pk=job.pk).update(
         status=outcome, progress=100, report=report.as_dict(with_cells=True)
@@ -692,21 +705,25 @@ def import_files_purge(*, now=None) -> int:
     numbers and bank accounts); the jobs and their reports stay, and a preview never confirmed
     expires. Returns how many files were deleted."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_KEEP_DAYS)
-    running = [ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING]
+    status = ImportJob.Status
+    running = [status.QUEUED, status.VALIDATING, status.APPLYING]
     purged = 0
     with transaction.atomic():
         # Locked, so that a confirmation cannot start on a file being deleted; jobs another
-        # transaction holds are left for the next run.
+        # transaction holds are left for the next run. A job still "running" long after the
+        # keeping time had its worker die: its file goes too.
         jobs = (
             ImportJob.objects.select_for_update(skip_locked=True)
             .filter(created_at__lt=cutoff)
             .exclude(file="")
-            .exclude(status__in=running)
+            .exclude(status__in=running, updated_at__gte=cutoff)
         )
         for job in jobs:
-            job.file.delete(save=False)
-            if job.status == ImportJob.Status.READY:
-                job.status = ImportJob.Status.EXPIRED
+            # Deleted once the emptied field is committed, never before.
+            transaction.on_commit(functools.partial(job.file.storage.delete, job.file.name))
+            job.file = ""
+            if job.status in (status.READY, *running):
+                job.status = status.EXPIRED
             job.save(update_fields=["file", "status", "updated_at"])
             purged += 1
     return purged

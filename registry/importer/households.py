@@ -599,7 +599,7 @@ class LedgerImport:
         return Plan(
             family,
             self.households.freeze(household),
-            [causes[n] for n in other_names],
+            list(dict.fromkeys(causes[n] for n in other_names)),  # 因病、因病 is one cause
             [(ref, self.members.freeze(member)) for ref, member in members],
             income and self.incomes.freeze(income),
         )
@@ -691,17 +691,35 @@ class LedgerImport:
                 )
 
     def _check_existing(self, plans: list[Plan]) -> None:
-        """A household number already stored must be one this user may change."""
+        """A household number already stored must be one this user may change; and a stored
+        head the file leaves out is kept (never deleted), so the file cannot name another."""
         editable = area_prefixes(self.actor, EDITOR_ROLES)
+        numbers = [p.family.number for p in plans]
         stored = dict(
-            Household.objects.filter(number__any=[p.family.number for p in plans]).values_list(
-                "number", "village_id"
-            )
+            Household.objects.filter(number__any=numbers).values_list("number", "village_id")
         )
+        heads = {
+            number: (id_number, name)
+            for number, id_number, name in Member.objects.live()
+            .filter(household__number__any=numbers, relation=Relation.HEAD)
+            .values_list("household__number", "id_number", "name")
+        }
         for plan in plans:
             village = stored.get(plan.family.number)
             if village and not covers(editable, village):
                 self.error(plan.family.first.row, "number", _("该户编号已被其他地区使用。"))
+            head = heads.get(plan.family.number)
+            if head and head[0] not in {member.id_number for _ref, member in plan.members}:
+                row = next(r.row for r, m in plan.members if m.relation == Relation.HEAD)
+                self.error(
+                    row,
+                    "relation",
+                    _(
+                        "该户在系统中的户主%(name)s（%(id)s）不在本表中，仍在册，不能另立户主；"
+                        "请先在户页面为其减员或变更户主。"
+                    )
+                    % {"name": head[1], "id": idnumber_tail(head[0])},
+                )
 
     # --- applying --------------------------------------------------------------------------
 
@@ -866,6 +884,8 @@ class LedgerImport:
         entries += [(m, ChangeAction.CREATE, None) for m in new]
 
     def _apply_incomes(self, plans, stored_incomes, entries) -> None:
+        # A stored year's amounts change only where the file has their columns.
+        fields = [key for key in INCOME_AMOUNT_FIELDS if key in self.columns] + ["household_size"]
         new, changed = [], []
         for plan in plans:
             income = plan.income
@@ -880,7 +900,7 @@ class LedgerImport:
             self._take(
                 current,
                 income,
-                (*INCOME_AMOUNT_FIELDS, "household_size"),
+                fields,
                 self.report.incomes,
                 entries,
                 changed,
@@ -888,7 +908,7 @@ class LedgerImport:
         copy_insert(Income, new)
         Income.objects.bulk_update(
             changed,
-            [*INCOME_AMOUNT_FIELDS, "household_size", "version", "updated_at"],
+            [*fields, "version", "updated_at"],
             batch_size=5000,
         )
         self.report.incomes.created += len(new)

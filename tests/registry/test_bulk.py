@@ -636,3 +636,14 @@ def test_a_frozen_row_thaws_into_the_same_instance():
     assert {f.attname: getattr(thawed, f.attname) for f in Member._meta.concrete_fields} == {
         f.attname: getattr(member, f.attname) for f in Member._meta.concrete_fields
     }
+
+
+@pytest.mark.django_db
+def test_any_ignores_none_as_in_does(households):
+    number = households["A"].number
+    assert pks(Household.objects.filter(number__any=[number, None])) == [households["A"].pk]
+    # NOT (number = ANY('{…,NULL}')) would be NULL for every other row, and exclude them all.
+    assert pks(Household.objects.exclude(number__any=[number, None])) == pks(
+        Household.objects.exclude(number__in=[number, None])
+    )
+    assert Household.objects.exclude(number__any=[number, None]).count() == 3

@@ -589,7 +589,7 @@ def test_the_marked_copy_of_an_xls_or_ods_ledger(tmp_path, superuser, people, su
 
 
 def test_uploaded_files_are_deleted_after_the_keeping_time(
-    client, cadre_a, people, tmp_path, eager_tasks, settings
+    client, cadre_a, people, tmp_path, eager_tasks, settings, django_capture_on_commit_callbacks
 ):
     """Uploads hold ID numbers and bank accounts: past IMPORT_KEEP_DAYS the daily task deletes
     them; an applied job keeps its status and report, a preview never confirmed expires."""
@@ -613,7 +613,9 @@ def test_uploaded_files_are_deleted_after_the_keeping_time(
     files = {job.pk: Path(job.file.path) for job in ImportJob.objects.all()}
     assert all(path.exists() for path in files.values())
 
-    assert purge_import_files.apply().get() == 2
+    with django_capture_on_commit_callbacks(execute=True) as deletions:
+        assert purge_import_files.apply().get() == 2
+    assert len(deletions) == 2  # the files go once the emptied fields are committed
     assert not files[applied.pk].exists() and not files[unconfirmed.pk].exists()
     assert files[recent.pk].exists()
     statuses = dict(ImportJob.objects.values_list("pk", "status"))
@@ -739,3 +741,81 @@ def test_a_repeated_label_keeps_its_type(tmp_path, superuser):
     report = import_ledger(workbook(tmp_path / "types.xlsx", rows, header=header), actor=superuser)
     assert report.errors == [], report.errors
     assert Member.objects.get(household__number="H302").migrant_months == 1
+
+
+def test_a_job_whose_worker_died_is_purged_and_a_crash_fails_the_job(
+    client, cadre_a, people, tmp_path, eager_tasks, settings, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from registry import services
+    from registry.models import ImportJob
+    from registry.tasks import purge_import_files
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "import_ledger", crash)
+    client.force_login(cadre_a)
+    _upload(client, workbook(tmp_path / "l.xlsx", family("H096", people["head"])), eager_tasks)
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and "内部错误" in job.report["error"]
+    assert "内部错误" in client.get(f"/imports/{job.pk}/").text
+
+    # A job left "validating" by a worker that died is purged once past the keeping time.
+    old = timezone.now() - dt.timedelta(days=settings.IMPORT_KEEP_DAYS + 1)
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", created_at=old, updated_at=old)
+    path = Path(job.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_import_files.apply().get() == 1
+    job.refresh_from_db()
+    assert job.status == "expired" and not job.file and not path.exists()
+
+
+def test_a_cause_named_twice_is_one_cause(tmp_path, superuser, people):
+    rows = family("H097", people["head"], 其他致贫原因="因病、因病致贫、缺技术")
+    report = import_ledger(workbook(tmp_path / "twice.xlsx", rows), actor=superuser)
+    assert report.errors == []
+    household = Household.objects.get(number="H097")
+    assert sorted(household.other_causes.values_list("code", flat=True)) == [
+        "illness",
+        "lack_skills",
+    ]
+
+
+def test_a_new_head_while_the_stored_head_is_left_out_is_an_error(
+    tmp_path, superuser, people, ledger
+):
+    """Members the file leaves out are kept: a stored head left out would stay head beside the
+    file's, so the file is refused at its head's row (and nothing is written)."""
+    import_ledger(ledger, actor=superuser)
+    without_old_head = workbook(
+        tmp_path / "new-head.xlsx",
+        family("H002", (*people["daughter2"][:2], "户主"), village="南泥沟村"),
+    )
+    report = import_ledger(without_old_head, actor=superuser)
+    assert [(e.row, e.column) for e in report.errors] == [(4, "与户主关系")]
+    assert "王建国" in report.errors[0].message and "变更户主" in report.errors[0].message
+    assert Household.objects.get(number="H002").head_name == "王建国"
+
+
+def test_a_reimport_without_some_income_columns_keeps_those_amounts(
+    tmp_path, superuser, people, ledger
+):
+    import_ledger(ledger, actor=superuser)
+    narrow = [name for name in HEADER if name not in ("生产经营性收入", "生产经营性支出")]
+    rows = family("H001", people["head"], people["wife"], people["son"], 工资性收入=7000)
+    report = import_ledger(workbook(tmp_path / "wages.xlsx", rows, header=narrow), actor=superuser)
+    assert report.errors == []
+    income = Income.objects.get(household__number="H001", year=2016)
+    assert (income.wage_income, income.production_income, income.production_cost) == (
+        7000,
+        1500,
+        300,
+    )
+    change = ChangeRecord.objects.get(model="income", action="update")
+    assert change.changes == {"wage_income": ["6000.00", "7000.00"]}
