@@ -805,6 +805,8 @@ class ImportJob(models.Model):
         FAILED = "failed", _("无法读取")
         EXPIRED = "expired", _("已过期")  # never confirmed, and its file is deleted
 
+    RUNNING = (Status.QUEUED, Status.VALIDATING, Status.APPLYING)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -832,4 +834,4 @@ class ImportJob(models.Model):
 
     @property
     def running(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING)
+        return self.status in self.RUNNING

@@ -706,7 +706,7 @@ def import_files_purge(*, now=None) -> int:
     expires. Returns how many files were deleted."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_KEEP_DAYS)
     status = ImportJob.Status
-    running = [status.QUEUED, status.VALIDATING, status.APPLYING]
+    running = ImportJob.RUNNING
     purged = 0
     with transaction.atomic():
         # Locked, so that a confirmation cannot start on a file being deleted; jobs another

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from .. import history
 from ..bulk import RowMaker, copy_insert, copy_rows
 from ..choices import (
+    AreaLevel,
     ChangeAction,
     Education,
     HouseholdStatus,
@@ -466,13 +467,14 @@ class LedgerImport:
     def _villages(self) -> dict:
         """Names -> village codes among the villages this user may change: by county, township
         and village name, by township and village, and by village name where it is unique."""
-        areas = Area.objects.filter(level="village").select_related("parent__parent")
-        editable = area_prefixes(self.actor, EDITOR_ROLES)
+        areas = (
+            Area.objects.editable_by(self.actor)
+            .filter(level=AreaLevel.VILLAGE)
+            .select_related("parent__parent")
+        )
         index: dict = {}
         unique = Counter()
         for area in areas:
-            if not covers(editable, area.code):
-                continue
             township = area.parent.name if area.parent else ""
             county = area.parent.parent.name if area.parent and area.parent.parent else ""
             index[(county, township, area.name)] = area.code
