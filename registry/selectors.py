@@ -16,6 +16,7 @@ from .models import (
     Area,
     ChangeRecord,
     Household,
+    ImportJob,
     Income,
     Member,
     Post,
@@ -269,3 +270,9 @@ def income_preview(
         "below": below_line(net, size, line),
         "year": year,
     }
+
+
+def import_jobs_for(user):
+    """The import jobs a user may see: their own; a superuser sees everyone's."""
+    jobs = ImportJob.objects.all()
+    return jobs if user.is_superuser else jobs.filter(user=user)

@@ -576,12 +576,7 @@ def household_change_head(request, pk: int):
 
 
 def _job(request, pk: int) -> ImportJob:
-    jobs = (
-        ImportJob.objects.all()
-        if request.user.is_superuser
-        else ImportJob.objects.filter(user=request.user)
-    )
-    return get_object_or_404(jobs, pk=pk)
+    return get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
 
 
 @login_required
@@ -599,7 +594,7 @@ def import_new(request):
             show_errors(error, form)
         else:
             return redirect("import-job", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    jobs = ImportJob.objects.filter(user=request.user)[:10]  # my recent imports
     return render(request, "registry/import_new.html", {"form": form, "jobs": jobs})
 
 
