@@ -51,7 +51,7 @@ def write_ledger(path: Path, households: int) -> int:
     from openpyxl import Workbook
 
     from registry import demo
-    from registry.importer.households import COLUMNS
+    from registry.imports.households import COLUMNS
 
     headers = [spec.header for spec in COLUMNS if spec.key != "serial"]
     rng = random.Random(7)
@@ -142,8 +142,8 @@ class MemorySampler:
 
 
 def timed_import(actor, path: Path, label: str):
-    from registry.importer.households import LedgerImport
-    from registry.importer.reading import read_workbook
+    from core.imports.reading import read_workbook
+    from registry.imports.households import LedgerImport
     from registry.models import Household, Member
 
     phases = {}
@@ -151,7 +151,7 @@ def timed_import(actor, path: Path, label: str):
     t0 = time.perf_counter()
     sheets = read_workbook(path)
     phases["read (calamine)"] = time.perf_counter() - t0
-    report = LedgerImport(actor=actor)._run(sheets, dry_run=False, phases=phases)
+    report = LedgerImport(actor=actor).run_sheets(sheets, dry_run=False, phases=phases)
     total = time.perf_counter() - t0
     sampler.stop()
     rows = sum(vars(report.members).values())
@@ -187,7 +187,8 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from registry.services import areas_load, post_grant
+    from core.areas import areas_load
+    from core.posts import post_grant
 
     areas_load(
         [{"code": "620623", "name": "天祝藏族自治县"}]

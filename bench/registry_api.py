@@ -7,7 +7,7 @@ dedicated PostgreSQL database, then prints p50/p95/max of
 * GET /api/households/?area=<township>   (county office user, 9-digit prefix)
 * GET /api/households/?q=<name>          (county office user, a real member's name)
 * GET /api/households/                   (village cadre, own village)
-* selectors.status_counts(area_prefix="620623")
+* selectors.status_counts(user=<the county office>)
 
 and EXPLAIN ANALYZE of the main queries of the slowest scenario. Goal: list p95 <= 100 ms.
 
@@ -37,12 +37,12 @@ TARGET_MS = 100.0
 WARMUP = 10
 SEED = 20160101
 REGISTRY_TABLES = [
-    "registry_area",
+    "core_area",
     "registry_household",
     "registry_household_other_causes",
     "registry_member",
     "registry_income",
-    "registry_post",
+    "core_post",
 ]
 
 # Running `python bench/registry_api.py` puts bench/ on sys.path, not the project root.
@@ -132,9 +132,9 @@ def seed_if_needed(households: int, reseed: bool) -> None:
 
 def bench_users():
     """A county office user for COUNTY and a village cadre for one of its villages."""
-    from registry.choices import Role
-    from registry.models import Area, Post
-    from registry.services import post_grant
+    from core.choices import RoleCode as Role
+    from core.models import Area, Post
+    from core.posts import post_grant
 
     village = Area.objects.filter(level="village", code__startswith=COUNTY).order_by("code").first()
     users = {}
@@ -157,7 +157,7 @@ def sample_values(rng: random.Random, n: int) -> dict[str, list[str]]:
     """Village codes, township prefixes and member names drawn from real rows in COUNTY."""
     from django.db import connection
 
-    from registry.models import Area
+    from core.models import Area
 
     villages = list(
         Area.objects.filter(level="village", code__startswith=COUNTY)
@@ -339,8 +339,8 @@ def main(argv=None) -> int:
         ),
         Scenario(f"list, cadre of {cadre_village}", api_list(cadre), [None] * n, api_count),
         Scenario(
-            f"status_counts(area_prefix={COUNTY!r})",
-            lambda _param: selectors.status_counts(area_prefix=COUNTY),
+            f"status_counts(user=<county office of {COUNTY}>)",
+            lambda _param: selectors.status_counts(user=users["bench_county"]),
             [None] * n,
             lambda counts: sum(counts.values()),
         ),

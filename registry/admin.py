@@ -1,115 +1,29 @@
-"""Django admin, scoped like everything else: a staff user sees only the areas of their posts,
-another area's object is a 404, ID and bank numbers are masked for read-only roles, and every
-save goes through the services (validation, optimistic locking, history)."""
+"""Django admin for the registry, scoped like everything else (core.admin.ScopedAdmin): every
+save goes through the services. A household's status is shown, never edited here."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import idnumbers, services
-from .choices import HouseholdStatus, MonitoringCategory, Role
+from core.admin import ScopedAdmin, VersionedForm
+from core.choices import Action, AreaLevel
+from core.models import Area
+
+from . import services
+from .choices import HouseholdStatus, MonitoringCategory
 from .models import (
-    Area,
-    ChangeRecord,
+    HOUSEHOLD_STATUS_FIELDS,
     Household,
     HouseholdAttribute,
-    ImportRun,
     Income,
     Member,
-    Post,
     PovertyCause,
     PovertyLine,
 )
-from .scope import EDITOR_ROLES, area_prefixes, can_edit, covers, prefix_q
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version the user opened, so that a stale save is refused at the form."""
-
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["opened_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            stored = (
-                type(self.instance)
-                .objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-            )
-            if cleaned.get("opened_version") != stored.first():
-                raise forms.ValidationError(
-                    gettext("该记录已被他人修改，请重新打开页面查看最新内容后再修改。"),
-                    code="conflict",
-                )
-        return cleaned
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Rows come through visible_to(user); changing one needs an editing post over its area."""
-
-    def area_code(self, obj) -> str:
-        return obj.household.village_id
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(gettext("记录不存在，或不在您负责的地区内。"))
-        if not can_edit(request.user, self.area_code(obj)):
-            self.mask(obj)
-        return obj
-
-    def mask(self, obj) -> None:
-        """Hide what a read-only role does not need in full. The instance is never saved."""
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # A URL filter such as ?id_number__startswith=6206231984 would reveal masked digits.
-        if lookup.split("__")[0] in idnumbers.MASKERS:
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_edit(request.user, self.area_code(obj)))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_edit(request.user, self.area_code(obj)))
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # nothing leaves the registry silently
-        return actions
-
-    def changed(self, form) -> dict:
-        return {
-            name: form.cleaned_data[name] for name in form.changed_data if name != "opened_version"
-        }
-
-
-class SuperuserEditsMixin:
-    """Shared structure (areas): every post may read its part, superusers change it."""
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 class ReferenceAdmin(admin.ModelAdmin):
@@ -126,19 +40,6 @@ admin.site.register(HouseholdAttribute, ReferenceAdmin)
 @admin.register(PovertyLine)
 class PovertyLineAdmin(admin.ModelAdmin):
     list_display = ["year", "amount", "basis", "monitoring_threshold", "note"]
-
-
-@admin.register(Area)
-class AreaAdmin(SuperuserEditsMixin, ScopedAdmin):
-    list_display = ["code", "name", "level", "parent", "rural_population"]
-    list_select_related = ["parent"]
-    list_filter = ["level"]
-    search_fields = ["^code", "name"]
-    readonly_fields = ["level"]
-    autocomplete_fields = ["parent"]
-
-    def area_code(self, obj) -> str:
-        return obj.code
 
 
 class BirthYearMixin:
@@ -186,7 +87,7 @@ def _monitoring_action(category: MonitoringCategory):
     def set_category(modeladmin, request, queryset):
         count = services.households_bulk_update(
             actor=request.user,
-            households=queryset.editable_by(request.user),
+            households=queryset.restrict(request.user, Action.EDIT),
             data={"monitoring_category": category.value},
         )
         modeladmin.message_user(
@@ -212,7 +113,14 @@ class HouseholdAdmin(ScopedAdmin):
     list_filter = ["status", "monitoring_category", "attribute", "standard"]
     search_fields = ["^number", "^head_name"]
     list_select_related = ["village"]
-    readonly_fields = ["head_name", "size", "version", "created_at", "updated_at"]
+    readonly_fields = [
+        "head_name",
+        "size",
+        *HOUSEHOLD_STATUS_FIELDS,
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     autocomplete_fields = ["village"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MemberInline, IncomeInline]
@@ -222,17 +130,14 @@ class HouseholdAdmin(ScopedAdmin):
     def area_code(self, obj) -> str:
         return obj.village_id
 
-    def mask(self, obj) -> None:
-        idnumbers.mask_household(obj)
-
     def has_add_permission(self, request):
         # A household is registered with its members in one step: on the pages, the API or import.
         return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "village":
-            kwargs["queryset"] = Area.objects.filter(level="village").filter(
-                prefix_q(area_prefixes(request.user, EDITOR_ROLES), "code")
+            kwargs["queryset"] = Area.objects.restrict(request.user, Action.EDIT).filter(
+                level=AreaLevel.VILLAGE
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -265,7 +170,7 @@ class HouseholdAdmin(ScopedAdmin):
     def history_view(self, request, object_id, extra_context=None):
         """The household's own change records (members and incomes too), not the admin log."""
         household = self.get_object(request, object_id)
-        url = reverse("admin:registry_changerecord_changelist")
+        url = reverse("admin:core_changerecord_changelist")
         return redirect(f"{url}?household_id={household.pk}")
 
 
@@ -287,9 +192,6 @@ class MemberAdmin(BirthYearMixin, ScopedAdmin):
         "version",
     ]
     show_full_result_count = False
-
-    def mask(self, obj) -> None:
-        idnumbers.mask_member(obj)
 
     def has_add_permission(self, request):
         return False
@@ -329,7 +231,7 @@ class IncomeAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "household":
-            kwargs["queryset"] = Household.objects.editable_by(request.user)
+            kwargs["queryset"] = Household.objects.restrict(request.user, Action.EDIT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -347,106 +249,3 @@ class IncomeAdmin(ScopedAdmin):
                 actor=request.user, household=household, year=year, data=data
             )
             obj.pk = saved.pk
-
-
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(ScopedAdmin):
-    list_display = ["at", "model", "object_id", "household_id", "action", "actor_name", "version"]
-    list_filter = ["model", "action"]
-    search_fields = ["=household_id", "^actor_name"]
-    show_full_result_count = False
-
-    def area_code(self, obj) -> str:
-        return obj.village_code
-
-    def mask(self, obj) -> None:
-        idnumbers.mask_fields(obj.changes)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class PostForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("role") and cleaned.get("area"):
-            # The role must fit the area's level, as the grant command checks.
-            services.post_check_level(role=cleaned["role"], area=cleaned["area"])
-        return cleaned
-
-
-@admin.register(Post)
-class PostAdmin(ScopedAdmin):
-    """Superusers manage every post; an area's admin manages the posts inside its area."""
-
-    form = PostForm
-
-    list_display = ["user", "role", "area", "phone", "created_at"]
-    list_select_related = ["user", "area"]
-    list_filter = ["role"]
-    search_fields = ["^user__username", "^area__code", "area__name"]
-    autocomplete_fields = ["area"]
-    raw_id_fields = ["user"]
-
-    def area_code(self, obj) -> str:
-        return obj.area_id
-
-    def _manages(self, request, obj=None) -> bool:
-        prefixes = area_prefixes(request.user, [Role.ADMIN])
-        return prefixes is None or (
-            bool(prefixes) and (obj is None or covers(prefixes, obj.area_id))
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self._manages(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._manages(request, obj)
-
-    def has_add_permission(self, request):
-        return self._manages(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._manages(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "area":
-            kwargs["queryset"] = Area.objects.filter(
-                prefix_q(area_prefixes(request.user, [Role.ADMIN]), "code")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.post_user_prepare(obj)
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    """Who imported which file, and what came of it. Read-only; superusers see every run, others
-    their own."""
-
-    list_display = ["created_at", "file_name", "user", "dry_run", "applied"]
-    list_filter = ["applied", "dry_run"]
-    readonly_fields = [
-        "created_at",
-        "file_name",
-        "file_hash",
-        "user",
-        "dry_run",
-        "applied",
-        "result",
-    ]
-
-    def get_queryset(self, request):
-        runs = super().get_queryset(request)
-        return runs if request.user.is_superuser else runs.filter(user=request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -7,5 +7,52 @@ class RegistryConfig(AppConfig):
     verbose_name = _("建档立卡")
     default_auto_field = "django.db.models.BigAutoField"
 
+    # The admin permissions each action brings to a role's holders (core.posts.role_group).
+    admin_permissions = {
+        "view": [
+            "view_household",
+            "view_member",
+            "view_income",
+            "view_povertyline",
+            "view_povertycause",
+            "view_householdattribute",
+        ],
+        "edit": [
+            "add_household",
+            "change_household",
+            "delete_household",
+            "add_member",
+            "change_member",
+            "add_income",
+            "change_income",
+        ],
+    }
+
     def ready(self):
-        from . import lookups  # noqa: F401  (registers field__any)
+        from django.utils.translation import gettext
+
+        from core import history
+
+        from . import imports  # noqa: F401  (registers the household ledger import)
+        from .models import Household, Income, Member
+
+        history.track(
+            Household,
+            area=lambda household: household.village_id,
+            household=lambda household: household.pk,
+            name=lambda household: household.head_name or household.number,
+            untracked=("head_name", "size"),
+            many_to_many=("other_causes",),
+        )
+        history.track(
+            Member,
+            area=lambda member: member.household.village_id,
+            household=lambda member: member.household_id,
+            name=lambda member: member.name,
+        )
+        history.track(
+            Income,
+            area=lambda income: income.household.village_id,
+            household=lambda income: income.household_id,
+            name=lambda income: gettext("%(year)s 年度收入") % {"year": income.year},
+        )

@@ -7,21 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AreaLevel(models.TextChoices):
-    PROVINCE = "province", _("省")
-    CITY = "city", _("市")
-    COUNTY = "county", _("县")
-    TOWNSHIP = "township", _("乡镇")
-    VILLAGE = "village", _("村")
-
-
-class Role(models.TextChoices):
-    VILLAGE_CADRE = "village_cadre", _("村干部")
-    TOWNSHIP_OFFICE = "township_office", _("乡镇扶贫办")
-    COUNTY_OFFICE = "county_office", _("县扶贫办")
-    ADMIN = "admin", _("系统管理员")
-
-
 class IdentificationStandard(models.TextChoices):
     NATIONAL = "national", _("国家标准")
     PROVINCIAL = "provincial", _("省定标准")
@@ -163,13 +148,6 @@ class MemberLeaveReason(models.TextChoices):
     EMIGRATED = "emigrated", _("出国定居")
     IMPRISONED = "imprisoned", _("判刑收监")
     OTHER_OUT = "other_out", _("其他转出")
-
-
-class ChangeAction(models.TextChoices):
-    CREATE = "create", _("新增")
-    UPDATE = "update", _("修改")
-    LEAVE = "leave", _("减员")
-    DELETE = "delete", _("删除")
 
 
 # GB 3304-1991 names of China's ethnic groups, in the standard's order (code = position).

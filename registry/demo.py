@@ -10,10 +10,15 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
-from . import history, idnumbers, selectors
+from core import history, idnumbers
+from core.areas import areas_load
+from core.choices import ChangeAction
+from core.models import Area
+
+from . import selectors
 from .choices import (
-    ChangeAction,
     Education,
     HouseholdStatus,
     LabourSkill,
@@ -22,9 +27,9 @@ from .choices import (
     Relation,
     RemovalReason,
 )
-from .models import Area, Household, Income, Member, PovertyLine
-from .services import areas_load
+from .models import Household, Income, Member, PovertyLine
 
+DEMO_SOURCE = gettext_lazy("演示数据")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "建国华明军伟芳秀英兰霞玉珍桂花春生福海平国文德才志强永红梅丽娟忠林顺发成兴旺宝山青云"
 TIBETAN_NAMES = [
@@ -365,6 +370,7 @@ def seed(
                         for obj in [*rows, *member_rows, *income_rows]
                     ],
                     actor=None,
+                    source=str(DEMO_SOURCE),
                 )
         done += chunk
         if progress:

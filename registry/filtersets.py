@@ -7,37 +7,41 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import idnumbers, selectors
-from .choices import AreaLevel, HouseholdStatus, MonitoringCategory, Relation
-from .models import Area, Household, HouseholdAttribute, Income, Member, PovertyCause
-from .scope import LEVEL_DIGITS, prefix_q, significant_prefix
+from core import idnumbers, scope
+from core.choices import Action, AreaLevel
+from core.models import Area
+
+from . import selectors
+from .choices import HouseholdStatus, MonitoringCategory, Relation
+from .models import Household, HouseholdAttribute, Income, Member, PovertyCause
 
 _ID_LIKE = re.compile(r"^[\dX]{4,18}$")
 
 
-def area_prefix_or_none(value: str) -> str | None:
-    """Accept 6/9/12 significant digits or a full 12-digit code; anything else matches nothing."""
+def area_code_or_none(value: str) -> str | None:
+    """Accept 2/4/6/9/12 significant digits or a full 12-digit code (as a 12-digit code);
+    anything else matches nothing."""
     code = idnumbers.normalize(value)
-    if not code.isdigit() or len(code) not in set(LEVEL_DIGITS.values()):
+    if not code.isdigit() or len(code) not in set(scope.LEVEL_DIGITS.values()):
         return None
-    return significant_prefix(code.ljust(12, "0"))
+    return code.ljust(12, "0")
 
 
 class AreaPrefixFilter(django_filters.CharFilter):
-    """Rows inside an area: the area code is a prefix of the row's village code."""
+    """Rows inside an area the user chose (core.scope.within; the user's own scope is applied
+    before any filter)."""
 
-    def __init__(self, *args, area_field: str, **kwargs):
-        self.area_field = area_field
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("地区代码"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
-        prefix = area_prefix_or_none(value)
-        if prefix is None:
+        code = area_code_or_none(value)
+        if code is None:
             return qs.none()
-        return qs.filter(prefix_q([prefix], self.area_field))
+        return scope.within(qs, code)
 
 
 def whole_id_number(text: str) -> str | None:
@@ -67,7 +71,7 @@ def search_households(qs, value: str):
 
 
 class HouseholdFilterSet(django_filters.FilterSet):
-    area = AreaPrefixFilter(area_field="village__code")
+    area = AreaPrefixFilter()
     village = django_filters.CharFilter(field_name="village_id", label=_("行政村代码"))
     group = django_filters.CharFilter(label=_("村民小组"))
     status = django_filters.MultipleChoiceFilter(
@@ -121,7 +125,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
     def for_pages(self, user):
         """On the pages the area is picked from the user's own townships and villages by name;
         the API takes the code."""
-        areas = Area.objects.visible_to(user).filter(level__in=["township", "village"])
+        areas = Area.objects.restrict(user, Action.VIEW).filter(level__in=["township", "village"])
         choices = [("", _("全部"))] + [
             (area.code, ("　" if area.level == "village" else "") + area.name)
             for area in areas.order_by("code")
@@ -148,7 +152,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    area = AreaPrefixFilter(area_field="household__village__code")
+    area = AreaPrefixFilter()
     household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
     live = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("在册"))
     relation = django_filters.ChoiceFilter(choices=Relation.choices, label=_("与户主关系"))
@@ -169,7 +173,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
 
 class IncomeFilterSet(django_filters.FilterSet):
-    area = AreaPrefixFilter(area_field="household__village__code")
+    area = AreaPrefixFilter()
     household = django_filters.NumberFilter(field_name="household_id", label=_("户"))
     year = django_filters.NumberFilter(label=_("年度"))
 
@@ -179,7 +183,7 @@ class IncomeFilterSet(django_filters.FilterSet):
 
 
 class AreaFilterSet(django_filters.FilterSet):
-    within = AreaPrefixFilter(area_field="code", label=_("所属地区代码"))
+    within = AreaPrefixFilter(label=_("所属地区代码"))
     level = django_filters.ChoiceFilter(choices=AreaLevel.choices, label=_("级别"))
     parent = django_filters.CharFilter(field_name="parent_id", label=_("上级区划代码"))
 

@@ -8,50 +8,28 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AreaLevel, MemberLeaveReason, Relation
+from core.choices import Action, AreaLevel
+from core.forms import OpenedValuesMixin, VersionField
+from core.models import Area
+
+from .choices import MemberLeaveReason, Relation
 from .models import (
     HOUSEHOLD_EDITABLE_FIELDS,
+    HOUSEHOLD_STATUS_FIELDS,
     INCOME_AMOUNT_FIELDS,
     MEMBER_EDITABLE_FIELDS,
-    Area,
     Household,
     Income,
     Member,
     PovertyCause,
 )
-from .scope import EDITOR_ROLES, area_prefixes, prefix_q
+from .services._common import status_refused
 
 MEMBER_FORM_FIELDS = [*MEMBER_EDITABLE_FIELDS, "join_reason"]
 INCOME_FORM_FIELDS = ["year", *INCOME_AMOUNT_FIELDS, "household_size"]
 
 
 MONEY_FIELDS = INCOME_AMOUNT_FIELDS
-
-
-class VersionField(forms.IntegerField):
-    """The version the user opened; a save from an older one is a conflict, not an overwrite."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-
-    def has_changed(self, initial, data):
-        # A newer version on the server is a conflict for the service to judge, not a change
-        # the user made.
-        return False
-
-
-class OpenedValuesMixin:
-    """Each field carries the value the page showed when it was opened (a hidden initial input),
-    so what the user changed is known even when someone saved a newer version meanwhile: only
-    those fields are saved, and only where both changed the same field is there a conflict."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name not in ("version", "id"):
-                field.show_hidden_initial = True
 
 
 class HouseholdForm(OpenedValuesMixin, forms.ModelForm):
@@ -67,15 +45,28 @@ class HouseholdForm(OpenedValuesMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE).filter(
-            prefix_q(area_prefixes(user, EDITOR_ROLES), "code")
-        )
+        villages = Area.objects.restrict(user, Action.EDIT).filter(level=AreaLevel.VILLAGE)
+        self.fields["village"].queryset = villages
         self.fields["other_causes"].queryset = PovertyCause.objects.filter(active=True)
         self.fields["main_cause"].queryset = PovertyCause.objects.filter(active=True)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         for name in ("number", "phone", "bank_account"):
             self.fields[name].widget.attrs["inputmode"] = "numeric" if name != "number" else "text"
+
+    def clean(self):
+        """Status is not on this form; a post that tries to change it is told where it goes."""
+        cleaned = super().clean()
+        baseline = self.instance if self.instance.pk else Household()
+        sent = {
+            name: self.data[name]
+            for name in HOUSEHOLD_STATUS_FIELDS
+            if name in self.data and self.data[name] not in ("", str(getattr(baseline, name)))
+        }
+        for messages in status_refused(sent).values():
+            self.add_error(None, messages[0])
+            break
+        return cleaned
 
 
 class MemberForm(OpenedValuesMixin, forms.ModelForm):
@@ -161,6 +152,7 @@ class IncomeForm(OpenedValuesMixin, forms.ModelForm):
 
 
 class MemberLeaveForm(forms.Form):
+    version = VersionField()
     reason = forms.ChoiceField(label=_("减员原因"), choices=MemberLeaveReason.choices)
     left_on = forms.DateField(
         label=_("减员日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -169,6 +161,7 @@ class MemberLeaveForm(forms.Form):
 
 
 class ChangeHeadForm(forms.Form):
+    version = VersionField()
     new_head = forms.ModelChoiceField(label=_("新户主"), queryset=Member.objects.none())
     previous_head_relation = forms.ChoiceField(
         label=_("原户主与新户主的关系"),
@@ -178,6 +171,7 @@ class ChangeHeadForm(forms.Form):
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_head"].queryset = household.members.live().exclude(relation=Relation.HEAD)
+        self.fields["version"].initial = household.version
 
 
 class ImportForm(forms.Form):

@@ -12,10 +12,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from . import idnumbers
 from .choices import Education, LabourSkill, MigrantWork, Relation, SchoolStatus, Sex
 from .models import Household, Income, Member
-from .scope import covers
 
 # A cell that starts with one of these is run as a formula by Excel and other spreadsheets
 # (CSV/formula injection); such text is written with a leading apostrophe instead.
@@ -80,11 +78,9 @@ COLUMNS = [
 ]
 
 
-def write_member_ledger(
-    households: Iterable[Household], *, year: int, full_prefixes: list[str] | None
-) -> bytes:
-    """An .xlsx of the households' live members. ID, bank and birth dates are masked for
-    households outside `full_prefixes` (the areas the user keeps); every text cell is
+def write_member_ledger(households: Iterable[Household], *, year: int, presenter) -> bytes:
+    """An .xlsx of the households' live members, as the presenter lets the user see them (ID,
+    bank and birth dates masked outside the areas the user keeps); every text cell is
     neutralised."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("家庭成员台账")))
@@ -93,14 +89,10 @@ def write_member_ledger(
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([_header_cell(sheet, column.header, bold) for column in COLUMNS])
-    for household in households:
-        income = next((i for i in household.year_incomes if i.year == year), None)
-        in_full = covers(full_prefixes, household.village_id)
-        if not in_full:
-            idnumbers.mask_household(household)
-        for member in household.live_members:
-            if not in_full:
-                idnumbers.mask_member(member)
+    for stored in households:
+        income = next((i for i in stored.year_incomes if i.year == year), None)
+        household = presenter.row(stored, stored.village_id)
+        for member in presenter.rows(stored.live_members, stored.village_id):
             row = [column.value(household, member, income) for column in COLUMNS]
             sheet.append([neutralise(value) for value in row])
     buffer = io.BytesIO()

@@ -1,8 +1,8 @@
-"""The registry: areas, households (户), members (人), annual incomes, poverty lines, posts."""
+"""The registry: households (户), members (人), annual incomes, poverty lines and the reference
+lists. Areas, posts and history are core's."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import idnumbers
+from core import idnumbers
+from core.choices import AreaLevel
+from core.models import YEAR, Area, Versioned, phone_validator
+from core.scope import ScopedQuerySet, level_of
+
 from .choices import (
     ETHNICITY_CHOICES,
-    AreaLevel,
-    ChangeAction,
     Education,
     HouseholdStatus,
     HousingSafety,
@@ -31,77 +33,15 @@ from .choices import (
     RelocationMode,
     RemovalReason,
     ResettlementMode,
-    Role,
     SchoolStatus,
     Sex,
 )
-from .scope import ScopedQuerySet, level_of
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
-YEAR = [MinValueValidator(1980), MaxValueValidator(2100)]
 CENT = Decimal("0.01")
 
-code_validator = RegexValidator(r"^\d{12}$", _("区划代码应为 12 位数字。"))
-phone_validator = RegexValidator(r"^[\d\-+ ]{7,20}$", _("请填写有效的电话号码。"))
 bank_account_validator = RegexValidator(r"^\d{8,30}$", _("银行账号应为 8 至 30 位数字。"))
-
-
-class Versioned(models.Model):
-    """Optimistic locking: an edit names the version it started from (see services)."""
-
-    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-# --- areas ----------------------------------------------------------------------------------
-
-
-class AreaQuerySet(ScopedQuerySet):
-    area_field = "code"
-
-
-class Area(models.Model):
-    """行政区划: an area with its 12-digit statistical code (统计用区划代码).
-
-    The code is the primary key so that every foreign key to an area already holds the code,
-    and "inside this area" is a prefix test on that column, with no join.
-    """
-
-    code = models.CharField(
-        _("区划代码"), max_length=12, primary_key=True, validators=[code_validator]
-    )
-    name = models.CharField(_("名称"), max_length=100)
-    level = models.CharField(_("级别"), max_length=10, choices=AreaLevel.choices, editable=False)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级区划"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
-    rural_population = models.PositiveIntegerField(
-        _("户籍农业人口"), null=True, blank=True, help_text=_("用于计算贫困发生率。")
-    )
-
-    objects = AreaQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("行政区划")
-        verbose_name_plural = _("行政区划")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.level = level_of(self.code)
-        super().save(*args, **kwargs)
 
 
 # --- reference lists that counties edit --------------------------------------------------------
@@ -212,25 +152,35 @@ class Household(Versioned):
     other_causes = models.ManyToManyField(
         PovertyCause, verbose_name=_("其他致贫原因"), blank=True, related_name="+"
     )
+    # Status and what goes with it are written only by services.status.household_status_set,
+    # which the procedures call (identification, exit verification, a migration import).
     first_identified_year = models.PositiveSmallIntegerField(
-        _("识别年度"), null=True, blank=True, validators=YEAR
+        _("识别年度"), null=True, blank=True, validators=YEAR, editable=False
     )
     planned_exit_year = models.PositiveSmallIntegerField(
         _("计划脱贫年度"), null=True, blank=True, validators=YEAR
     )
     exit_year = models.PositiveSmallIntegerField(
-        _("脱贫年度"), null=True, blank=True, validators=YEAR
+        _("脱贫年度"), null=True, blank=True, validators=YEAR, editable=False
     )
     return_year = models.PositiveSmallIntegerField(
-        _("返贫年度"), null=True, blank=True, validators=YEAR
+        _("返贫年度"), null=True, blank=True, validators=YEAR, editable=False
     )
     status = models.CharField(
-        _("状态"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.APPLICANT
+        _("状态"),
+        max_length=12,
+        choices=HouseholdStatus.choices,
+        default=HouseholdStatus.APPLICANT,
+        editable=False,
     )
     removal_reason = models.CharField(
-        _("清退/减少原因"), max_length=16, choices=RemovalReason.choices, blank=True
+        _("清退/减少原因"),
+        max_length=16,
+        choices=RemovalReason.choices,
+        blank=True,
+        editable=False,
     )
-    removal_note = models.CharField(_("清退/减少说明"), max_length=200, blank=True)
+    removal_note = models.CharField(_("清退/减少说明"), max_length=200, blank=True, editable=False)
     monitoring_category = models.CharField(
         _("监测类型"),
         max_length=10,
@@ -363,13 +313,7 @@ HOUSEHOLD_EDITABLE_FIELDS = [
     "attribute",
     "main_cause",
     "other_causes",
-    "first_identified_year",
     "planned_exit_year",
-    "exit_year",
-    "return_year",
-    "status",
-    "removal_reason",
-    "removal_note",
     "monitoring_category",
     "military_family",
     "only_child",
@@ -386,6 +330,18 @@ HOUSEHOLD_EDITABLE_FIELDS = [
     "broadcast_tv",
     "sanitary_toilet",
     "road_distance_km",
+]
+
+
+# A household's status and what goes with it: shown everywhere, written only by the status
+# service (services.status), never by a form, an API field, an admin action or a cadre's import.
+HOUSEHOLD_STATUS_FIELDS = [
+    "status",
+    "first_identified_year",
+    "exit_year",
+    "return_year",
+    "removal_reason",
+    "removal_note",
 ]
 
 
@@ -677,161 +633,3 @@ def per_capita(net: Decimal, size: int | None) -> Decimal | None:
     if not size:
         return None
     return (Decimal(net) / size).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-# --- posts and history ----------------------------------------------------------------------
-
-
-class PostQuerySet(ScopedQuerySet):
-    area_field = "area__code"
-
-
-class Post(models.Model):
-    """岗位: a user's role in an area. A user's posts decide everything the user may see and do."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        on_delete=models.CASCADE,
-        related_name="posts",
-    )
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    area = models.ForeignKey(
-        Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="posts"
-    )
-    phone = models.CharField(
-        _("联系电话"),
-        max_length=20,
-        blank=True,
-        validators=[phone_validator],
-        help_text=_("印在明白卡上。"),
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-
-    objects = PostQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("岗位")
-        verbose_name_plural = _("岗位")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "area"], name="post_unique_user_role_area"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.area}"
-
-
-class ChangeRecordQuerySet(ScopedQuerySet):
-    area_field = "village_code"
-
-
-class ChangeRecord(models.Model):
-    """变更记录: who changed what, when, on a household, a member or an income.
-
-    Plain ids rather than foreign keys, so that the history outlives what it describes.
-    """
-
-    model = models.CharField(_("对象"), max_length=20)
-    object_id = models.BigIntegerField(_("对象编号"))
-    household_id = models.BigIntegerField(_("户"), db_index=True)
-    village_code = models.CharField(_("行政村代码"), max_length=12)
-    action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
-    changes = models.JSONField(_("变更内容"), default=dict)
-    version = models.PositiveIntegerField(_("版本"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
-    batch = models.CharField(_("批次"), max_length=36, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-
-    objects = ChangeRecordQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("变更记录")
-        verbose_name_plural = _("变更记录")
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["model", "object_id"], name="changerecord_object_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.model}#{self.object_id} {self.action} v{self.version}"
-
-
-class ImportRun(models.Model):
-    """导入记录: one import of a ledger file, kept so that the same file is recognised by its
-    hash when it comes again, and so that who imported what stays known."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    file_name = models.CharField(_("文件名"), max_length=255)
-    file_hash = models.CharField(_("文件摘要"), max_length=64, db_index=True)
-    dry_run = models.BooleanField(_("仅校验"), default=False)
-    applied = models.BooleanField(_("已写入"), default=False)
-    result = models.JSONField(_("结果"), default=dict)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class ImportJob(models.Model):
-    """导入任务: a ledger uploaded in the browser, validated in the background with progress,
-    previewed, then applied when the user confirms."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        VALIDATING = "validating", _("校验中")
-        INVALID = "invalid", _("有错误")
-        READY = "ready", _("待确认")
-        APPLYING = "applying", _("写入中")
-        APPLIED = "applied", _("已导入")
-        FAILED = "failed", _("无法读取")
-        EXPIRED = "expired", _("已过期")  # never confirmed, and its file is deleted
-
-    RUNNING = (Status.QUEUED, Status.VALIDATING, Status.APPLYING)
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    year = models.PositiveSmallIntegerField(_("收入年度"), null=True, blank=True, validators=YEAR)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    report = models.JSONField(_("校验结果"), default=dict)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def running(self) -> bool:
-        return self.status in self.RUNNING

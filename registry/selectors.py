@@ -1,36 +1,35 @@
-"""Read queries of the registry. Every one starts from `visible_to(user)` or from an object
-that was already looked up through it."""
+"""Read queries of the registry. Every one starts from the user's scope (core.scope.restrict)
+or from an object that was already looked up through it; none returns rows for no one."""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import idnumbers
-from .choices import HouseholdStatus, Role
+from core import history, scope
+from core.choices import Action, ChangeAction, RoleCode
+from core.models import Area, ChangeRecord, Post
+
+from .choices import HouseholdStatus, MemberLeaveReason
 from .models import (
-    Area,
-    ChangeRecord,
     Household,
-    ImportJob,
     Income,
     Member,
-    Post,
     PovertyLine,
     net_income,
     per_capita,
 )
-from .scope import LEVEL_DIGITS, area_prefixes, prefix_q, significant_prefix
 
 
 def households_for(user):
     """Households a user may see, with what a list or a detail shows, in a fixed number of queries."""
     return (
-        Household.objects.visible_to(user)
+        Household.objects.restrict(user, Action.VIEW)
         .select_related("village")
         .prefetch_related(
             Prefetch(
@@ -58,19 +57,19 @@ def below_line(net: Decimal, size: int | None, line: PovertyLine | None) -> bool
 
 def last_change(instance) -> ChangeRecord | None:
     """The latest change record of a household, member or income: who saved it last, when."""
-    model = {Household: "household", Member: "member", Income: "income"}[type(instance)]
-    return ChangeRecord.objects.filter(model=model, object_id=instance.pk).order_by("-at").first()
+    return history.last_change(instance)
 
 
 def household_history(household: Household):
     return ChangeRecord.objects.filter(household_id=household.pk).select_related("actor")
 
 
-def status_counts(*, area_prefix: str | None = None, user=None) -> dict[str, int]:
-    """Households by status inside an area, counted in SQL (one GROUP BY)."""
-    qs = Household.objects.all() if user is None else Household.objects.visible_to(user)
-    if area_prefix:
-        qs = qs.filter(prefix_q([area_prefix], "village__code"))
+def status_counts(*, user, area_code: str | None = None) -> dict[str, int]:
+    """Households by status that the user may see (inside one of their areas, if given),
+    counted in SQL (one GROUP BY)."""
+    qs = Household.objects.restrict(user, Action.VIEW)
+    if area_code:
+        qs = qs.within(area_code)
     rows = qs.order_by().values("status").annotate(n=Count("*"))
     return {row["status"]: row["n"] for row in rows}
 
@@ -116,20 +115,20 @@ class HomeSummary:
 def area_breakdown(user) -> list[dict]:
     """For an office above the village: its households by status, one row per area one level
     down (townships of a county, villages of a township), counted in one GROUP BY."""
-    prefixes = area_prefixes(user)
-    if prefixes is None:
+    reach = scope.reach(user, Action.VIEW)
+    prefixes = reach.prefixes
+    if reach.everywhere:
         prefixes = sorted(
             {
-                significant_prefix(code)
+                scope.significant_prefix(code)
                 for code in Area.objects.filter(level="county").values_list("code", flat=True)
             }
         )
-    if len(prefixes) != 1 or len(prefixes[0]) >= 12:
+    if len(prefixes) != 1 or scope.child_prefix_length(prefixes[0]) is None:
         return []
-    prefix = prefixes[0]
-    child_digits = next(d for d in sorted(LEVEL_DIGITS.values()) if d > len(prefix))
+    child_digits = scope.child_prefix_length(prefixes[0])
     rows = (
-        Household.objects.visible_to(user)
+        Household.objects.restrict(user, Action.VIEW)
         .annotate(child=Substr("village_id", 1, child_digits))
         .order_by()
         .values("child", "status")
@@ -156,7 +155,7 @@ def area_breakdown(user) -> list[dict]:
 
 def home_summary(user) -> HomeSummary:
     """What a user is responsible for: households by status, gaps in their data, recent changes."""
-    visible = Household.objects.visible_to(user)
+    visible = Household.objects.restrict(user, Action.VIEW)
     year = current_income_year()
     kept = kept_households(visible)
     missing = kept.aggregate(
@@ -167,7 +166,8 @@ def home_summary(user) -> HomeSummary:
     )
     recent_ids = []
     for household_id in (
-        ChangeRecord.objects.visible_to(user)
+        ChangeRecord.objects.restrict(user, Action.VIEW)
+        .filter(household_id__isnull=False)
         .order_by("-at")
         .values_list("household_id", flat=True)[:200]
     ):
@@ -200,37 +200,75 @@ def households_for_export(qs):
 def responsible_cadres(household: Household):
     """The village cadres posted to the household's village, for the household card."""
     return (
-        Post.objects.filter(role=Role.VILLAGE_CADRE, area_id=household.village_id)
+        Post.objects.filter(role_id=RoleCode.VILLAGE_CADRE, area_id=household.village_id)
         .select_related("user")
         .order_by("created_at")
     )
 
 
-HISTORY_MODELS = {"household": Household, "member": Member, "income": Income}
+HISTORY_PAGE = 50
+EMPTY = "—"
 
 
 def _describe(model, name: str, value):
-    """A field's label and a readable value: choices as their labels, booleans as 是/否."""
+    """A field's label and a readable value: choices as their labels, booleans as 是/否, an
+    empty value as —."""
+    if value in (None, "", []):
+        value = EMPTY
     try:
         field = model._meta.get_field(name)
     except Exception:  # a field removed since the record was written
         return name, value
-    if field.choices and value not in (None, ""):
+    if field.choices and value != EMPTY:
         value = dict(field.flatchoices).get(value, value)
     elif isinstance(value, bool):
         value = gettext("是") if value else gettext("否")
+    elif isinstance(value, list):
+        value = "、".join(map(str, value))
     return str(field.verbose_name), value
 
 
-def history_rows(household: Household, *, in_full: bool, limit: int = 50) -> list[dict]:
-    """The household's change records, readable: field labels, choice labels, masked numbers for
-    a reader who does not keep the household."""
+def _new_value(record, name: str):
+    values = record.changes.get(name)
+    return values[1] if isinstance(values, list) and len(values) == 2 else values
+
+
+def describe(record: ChangeRecord, model) -> str:
+    """One line naming what happened: "减员：张小梅（嫁出）", "新增 2021 年度收入",
+    "变更户主：张建国 → 李秀英", "状态变更：申请中 → 贫困户"."""
+    action = ChangeAction(record.action) if record.action in ChangeAction.values else None
+    name = record.object_repr or str(_new_value(record, "name") or "")
+    if record.action == ChangeAction.CHANGE_HEAD:
+        old, new = record.changes.get("head_name", [EMPTY, EMPTY])
+        return gettext("变更户主：%(old)s → %(new)s") % {"old": old, "new": new}
+    if record.action == ChangeAction.STATUS:
+        old, new = record.changes.get("status", [None, None])
+        labels = dict(HouseholdStatus.choices)
+        return gettext("状态变更：%(old)s → %(new)s") % {
+            "old": labels.get(old, EMPTY),
+            "new": labels.get(new, EMPTY),
+        }
+    if record.action == ChangeAction.LEAVE:
+        reason = dict(MemberLeaveReason.choices).get(_new_value(record, "leave_reason"), "")
+        return gettext("减员：%(name)s（%(reason)s）") % {"name": name, "reason": reason}
+    verb = action.label if action else record.action
+    if model is Income:
+        return f"{verb} {name}"
+    subject = model._meta.verbose_name if model else record.model
+    return gettext("%(verb)s%(subject)s：%(name)s") % {
+        "verb": verb,
+        "subject": subject,
+        "name": name,
+    }
+
+
+def history_rows(records, *, presenter) -> list[dict]:
+    """Change records, readable: what happened in one line, then each field's label and old
+    and new values, masked for a reader who does not keep the area."""
     rows = []
-    for record in household_history(household)[:limit]:
-        changes = dict(record.changes)
-        if not in_full:
-            idnumbers.mask_fields(changes)
-        model = HISTORY_MODELS.get(record.model, Household)
+    for record in records:
+        changes = presenter.data(dict(record.changes), record.area_code)
+        model = history.tracked_model(record.model)
         described = []
         for name, values in changes.items():
             old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
@@ -240,11 +278,28 @@ def history_rows(household: Household, *, in_full: bool, limit: int = 50) -> lis
         rows.append(
             {
                 "record": record,
-                "subject": model._meta.verbose_name,
+                "summary": describe(record, model),
                 "changes": described,
+                "details": record.action not in (ChangeAction.CREATE, ChangeAction.DELETE),
             }
         )
     return rows
+
+
+def household_history_page(household: Household, *, presenter, page=1, per_page=HISTORY_PAGE):
+    """One page of a household's history (its members' and incomes' too), newest first."""
+    paginator = Paginator(household_history(household), per_page)
+    page = paginator.get_page(page)
+    page.rows = history_rows(page.object_list, presenter=presenter)
+    return page
+
+
+def present_household(presenter, household: Household) -> Household:
+    """A household and its prefetched live members as the reader may see them."""
+    shown = presenter.row(household, household.village_id)
+    if hasattr(household, "live_members"):
+        shown.live_members = presenter.rows(household.live_members, household.village_id)
+    return shown
 
 
 def income_preview(
@@ -270,9 +325,3 @@ def income_preview(
         "below": below_line(net, size, line),
         "year": year,
     }
-
-
-def import_jobs_for(user):
-    """The import jobs a user may see: their own; a superuser sees everyone's."""
-    jobs = ImportJob.objects.all()
-    return jobs if user.is_superuser else jobs.filter(user=user)

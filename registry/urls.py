@@ -22,6 +22,7 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
     path("households/<int:pk>/card/", views.household_card, name="household-card"),
+    path("households/<int:pk>/history/", views.household_history, name="household-history"),
     path(
         "households/<int:pk>/change-head/",
         views.household_change_head,

@@ -3,16 +3,13 @@ household is a 404), every change goes through a service, and the services' erro
 the field they concern."""
 
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
-from django.forms.models import model_to_dict
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,9 +17,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import idnumbers, ledger, selectors, services
-from .choices import AreaLevel, HouseholdStatus, Relation
-from .errors import ConflictError
+from core import idnumbers, scope
+from core.choices import Action, AreaLevel
+from core.errors import ConflictError
+from core.forms import changed_values, opened_values
+from core.imports.annotate import annotate
+from core.imports.issues import Issue
+from core.imports.jobs import import_job_confirm as confirm_import_job
+from core.imports.jobs import import_job_start, import_jobs_for
+from core.models import Area, ImportJob
+from core.presenter import Presenter
+
+from . import ledger, selectors, services
+from .choices import HouseholdStatus, Relation
 from .filtersets import HouseholdFilterSet
 from .forms import (
     INCOME_FORM_FIELDS,
@@ -35,11 +42,9 @@ from .forms import (
     MemberFormSet,
     MemberLeaveForm,
 )
-from .importer import template
-from .importer.annotate import annotate
-from .importer.issues import Issue
-from .models import Area, Household, ImportJob, Income, Member
-from .scope import EDITOR_ROLES, area_prefixes, can_edit, can_register
+from .imports import template
+from .imports.households import LedgerImport
+from .models import Household, Income, Member
 
 PAGE_SIZE = 25
 
@@ -50,7 +55,7 @@ def _household(request, pk: int) -> Household:
 
 def _editable_household(request, pk: int) -> Household:
     household = _household(request, pk)
-    if not can_edit(request.user, household.village_id):
+    if not scope.allows(request.user, Action.EDIT, household.village_id):
         raise PermissionDenied(_("您的岗位只能查看该户，不能修改。"))
     return household
 
@@ -72,7 +77,7 @@ def show_errors(error: ValidationError, form, member_forms=()) -> None:
             target = member_forms[int(index)]
         elif key in ("members", "__all__"):
             field = None
-        if field is not None and field not in target.fields:
+        if field is not None and (field not in target.fields or target[field].is_hidden):
             field = None
         for message in messages_:
             target.add_error(field, message)
@@ -85,30 +90,18 @@ def run_service(change, form, member_forms=()) -> bool:
     except ValidationError as error:
         show_errors(error, form, member_forms)
         return False
+    except ConflictError as error:
+        # A one-step change (leave, change of head) has nothing to merge: the user looks again.
+        form.add_error(None, str(error))
+        return False
     return True
 
 
-def _changed(form) -> dict:
-    return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
-
-
-def _opened_value(form, name):
-    """What the page showed for a field when the user opened it (its hidden initial input)."""
-    field = form.fields[name]
-    return field.hidden_widget().value_from_datadict(
-        form.data, form.files, form.add_initial_prefix(name)
-    )
-
-
-def _overlap(form, current) -> list[dict]:
-    """The fields this user changed that someone else changed too, since the page was opened,
-    with both values."""
-    now = model_to_dict(current)
+def conflict_rows(form, current, names) -> list[dict]:
+    """The fields this user changed that someone else changed too, with both values."""
     rows = []
-    for name in form.changed_data:
-        if name == "version" or name not in now:
-            continue
-        if not form.fields[name].has_changed(now[name], _opened_value(form, name)):
+    for name in names:
+        if name not in form.fields:
             continue
         theirs = getattr(current, name)
         if hasattr(theirs, "all"):
@@ -121,27 +114,17 @@ def _overlap(form, current) -> list[dict]:
     return rows
 
 
-def save_versioned(step, form) -> dict | None:
-    """Run step(version) from the version the user opened. If someone saved in between without
-    touching the fields this user changed, this user's changes go on top of theirs; if they
-    touched the same fields, nothing is saved and the overlap is returned to be shown, and the
-    form now names the current version, so saving again is a deliberate choice."""
-    try:
-        step(form.cleaned_data.get("version"))
-    except ConflictError as error:
-        rows = _overlap(form, error.current)
-        if not rows:
-            step(error.current.version)
-            return None
-        data = form.data.copy()
-        data[form.add_prefix("version")] = error.current.version
-        form.data = data
-        return {
-            "rows": rows,
-            "current": error.current,
-            "last": selectors.last_change(error.current),
-        }
-    return None
+def show_conflict(error: ConflictError, form) -> dict:
+    """Shows the overlap, and makes the form name the current version: saving again is then a
+    deliberate choice to keep this user's values."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = error.current.version
+    form.data = data
+    return {
+        "rows": conflict_rows(form, error.current, error.fields),
+        "current": error.current,
+        "last": selectors.last_change(error.current),
+    }
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -180,7 +163,7 @@ def filtered_households(request, queryset):
 @require_GET
 def household_list(request):
     filterset, households = filtered_households(
-        request, Household.objects.visible_to(request.user).select_related("village")
+        request, Household.objects.restrict(request.user, Action.VIEW).select_related("village")
     )
     filterset.for_pages(request.user)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -210,7 +193,9 @@ def household_list(request):
 @require_GET
 def household_export(request):
     """The filtered list as a member ledger (.xlsx): the same scope, filters and masking."""
-    filterset, households = filtered_households(request, Household.objects.visible_to(request.user))
+    filterset, households = filtered_households(
+        request, Household.objects.restrict(request.user, Action.EXPORT)
+    )
     if filterset.errors:
         return HttpResponseBadRequest(
             _("筛选条件有误，未导出：%(errors)s")
@@ -219,7 +204,7 @@ def household_export(request):
     content = ledger.write_member_ledger(
         selectors.households_for_export(households),
         year=selectors.current_income_year(),
-        full_prefixes=area_prefixes(request.user, EDITOR_ROLES),
+        presenter=Presenter(request.user),
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -234,7 +219,7 @@ def household_export(request):
 def ledger_template(request):
     """The household ledger template: the columns, dropdowns, an example and instructions."""
     village = (
-        Area.objects.editable_by(request.user)
+        Area.objects.restrict(request.user, Action.IMPORT)
         .filter(level=AreaLevel.VILLAGE)
         .select_related("parent__parent")
         .order_by("code")
@@ -267,13 +252,11 @@ def _income_rows(household: Household) -> list[dict]:
 @require_GET
 def household_detail(request, pk: int):
     household = _household(request, pk)
-    in_full = can_edit(request.user, household.village_id)
-    members = list(household.members.order_by("left_on", "id"))
-    if not in_full:
-        idnumbers.mask_household(household)
-        for member in members:
-            idnumbers.mask_member(member)
-    history = selectors.history_rows(household, in_full=in_full)
+    presenter = Presenter(request.user)
+    in_full = presenter.in_full(household.village_id)
+    members = presenter.rows(household.members.order_by("left_on", "id"), household.village_id)
+    household = presenter.row(household, household.village_id)
+    history = selectors.household_history_page(household, presenter=presenter)
     return render(
         request,
         "registry/household_detail.html",
@@ -281,7 +264,8 @@ def household_detail(request, pk: int):
             "household": household,
             "members": members,
             "incomes": _income_rows(household),
-            "history": history,
+            "history": history.rows,
+            "history_page": history,
             "can_edit": in_full,
             "income_year": selectors.current_income_year(),
         },
@@ -290,13 +274,24 @@ def household_detail(request, pk: int):
 
 @login_required
 @require_GET
+def household_history(request, pk: int):
+    """变更记录: every change to a household, its members and incomes, 50 a page."""
+    household = _household(request, pk)
+    page = selectors.household_history_page(
+        household, presenter=Presenter(request.user), page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "registry/household_history.html",
+        {"household": household, "history": page.rows, "page": page},
+    )
+
+
+@login_required
+@require_GET
 def household_card(request, pk: int):
     """明白卡: one A4 page for the family's wall and the cadre's folder."""
-    household = _household(request, pk)
-    if not can_edit(request.user, household.village_id):
-        idnumbers.mask_household(household)
-        for member in household.live_members:
-            idnumbers.mask_member(member)
+    household = selectors.present_household(Presenter(request.user), _household(request, pk))
     year = selectors.current_income_year()
     income = household.incomes.filter(year=year).first() or household.incomes.first()
     line = selectors.poverty_lines().get(income.year) if income else None
@@ -323,8 +318,7 @@ def household_card(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_create(request):
-    if not can_register(request.user):
-        raise PermissionDenied(_("您的岗位不能登记新户。"))
+    scope.ensure_somewhere(request.user, Action.EDIT, _("您的岗位不能登记新户。"))
     form = HouseholdForm(request.POST or None, user=request.user)
     formset = MemberFormSet(request.POST or None, queryset=Member.objects.none(), prefix="members")
     if not request.POST:
@@ -382,38 +376,38 @@ def household_edit(request, pk: int):
 
 
 def _save_household_and_members(actor, household, form, formset) -> tuple[bool, dict | None]:
-    """Save the household's fields and each changed member in one transaction. Every rule that
-    fails is shown at its field, a conflict is returned; if either happens, nothing is kept."""
-    steps = [
-        (
-            form,
-            lambda version: services.household_update(
-                actor=actor, household=household, version=version, data=_changed(form)
-            ),
-        )
-    ]
-    for member_form in formset.changed_forms():
-        data = _changed(member_form)
-        data.pop("id", None)
+    """Save the household's fields and each changed member in one edit (the service the API
+    shares). Every rule that fails is shown at its field; a conflict is returned. If either
+    happens, nothing is kept."""
+    member_forms = formset.changed_forms()
+    members = []
+    for member_form in member_forms:
+        entry = {"data": changed_values(member_form)}
         if member_form.instance.pk:
-            step = partial(
-                services.member_update, actor=actor, member=member_form.instance, data=data
+            entry.update(
+                id=member_form.instance.pk,
+                version=member_form.cleaned_data.get("version"),
+                opened=opened_values(member_form),
             )
-            steps.append((member_form, lambda version, step=step: step(version=version)))
-        else:
-            step = partial(services.member_add, actor=actor, household=household, data=data)
-            steps.append((member_form, lambda _version, step=step: step()))
-    failed, conflict = False, None
-    with transaction.atomic():
-        for target, step in steps:
-            try:
-                conflict = conflict or save_versioned(step, target)
-            except ValidationError as error:
-                show_errors(error, target)
-                failed = True
-        if failed or conflict:
-            transaction.set_rollback(True)
-    return failed, conflict
+        members.append(entry)
+    try:
+        services.household_save_with_members(
+            actor=actor,
+            household=household,
+            version=form.cleaned_data.get("version"),
+            data=changed_values(form),
+            members=members,
+            opened=opened_values(form),
+        )
+    except ValidationError as error:
+        show_errors(error, form, member_forms)
+        return True, None
+    except ConflictError as error:
+        target = form
+        if isinstance(error.current, Member):
+            target = next(f for f in member_forms if f.instance.pk == error.current.pk)
+        return False, show_conflict(error, target)
+    return False, None
 
 
 @login_required
@@ -428,31 +422,29 @@ def income_edit(request, pk: int, year: int | None = None):
         data = {name: form.cleaned_data[name] for name in INCOME_FORM_FIELDS[1:]}
         if data["household_size"] is None:
             data.pop("household_size")
-        if income:
-            data = {name: value for name, value in data.items() if name in form.changed_data}
-
-            def step(version):
+        try:
+            if income:
                 services.income_update(
-                    actor=request.user, income=income, version=version, data=data
+                    actor=request.user,
+                    income=income,
+                    version=form.cleaned_data.get("version"),
+                    data={name: v for name, v in data.items() if name in form.changed_data},
+                    opened=opened_values(form),
                 )
-        else:
-
-            def step(_version):
+            else:
                 services.income_record(
                     actor=request.user,
                     household=household,
                     year=form.cleaned_data["year"],
                     data=data,
                 )
-
-        try:
-            conflict = save_versioned(step, form)
         except ValidationError as error:
             show_errors(error, form)
+        except ConflictError as error:
+            conflict = show_conflict(error, form)
         else:
-            if not conflict:
-                messages.success(request, _("收入已保存。"))
-                return redirect("household-detail", pk=household.pk)
+            messages.success(request, _("收入已保存。"))
+            return redirect("household-detail", pk=household.pk)
     return render(
         request,
         "registry/income_form.html",
@@ -532,9 +524,9 @@ def member_check_id(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_leave(request, pk: int):
-    member = get_object_or_404(Member.objects.visible_to(request.user).live(), pk=pk)
+    member = get_object_or_404(Member.objects.restrict(request.user, Action.VIEW).live(), pk=pk)
     household = _editable_household(request, member.household_id)
-    form = MemberLeaveForm(request.POST or None)
+    form = MemberLeaveForm(request.POST or None, initial={"version": member.version})
     if (
         request.method == "POST"
         and form.is_valid()
@@ -576,19 +568,21 @@ def household_change_head(request, pk: int):
 
 
 def _job(request, pk: int) -> ImportJob:
-    return get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
+    return get_object_or_404(import_jobs_for(request.user), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_new(request):
-    if not can_register(request.user):
-        raise PermissionDenied(_("您的岗位不能导入台账。"))
+    scope.ensure_somewhere(request.user, Action.IMPORT, _("您的岗位不能导入台账。"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.import_job_start(
-                actor=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
+            job = import_job_start(
+                actor=request.user,
+                kind=LedgerImport.kind,
+                upload=form.cleaned_data["file"],
+                options={"year": form.cleaned_data["year"]},
             )
         except ValidationError as error:
             show_errors(error, form)
@@ -628,7 +622,7 @@ def import_job(request, pk: int):
 def import_job_confirm(request, pk: int):
     job = _job(request, pk)
     try:
-        services.import_job_confirm(actor=request.user, job=job)
+        confirm_import_job(actor=request.user, job=job)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("import-job", pk=job.pk)

@@ -8,8 +8,9 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from registry.choices import Role
-from registry.services import areas_load, post_grant
+from core.areas import areas_load
+from core.choices import RoleCode as Role
+from core.posts import post_grant
 
 from .factories import make_household
 
@@ -46,6 +47,11 @@ def chinese_first():
 
 @pytest.fixture
 def areas(db):
+    from django.apps import apps
+
+    from core.roles import load_roles
+
+    load_roles(apps.get_model)  # a transactional test before this one may have emptied them
     areas_load({"code": code, "name": name} for code, name in AREA_ROWS)
 
 
@@ -124,6 +130,8 @@ def reference_data(transactional_db):
     attributes and lines with them: load them again."""
     from django.apps import apps
 
+    from core.roles import load_roles
     from registry.reference import load_reference_data
 
+    load_roles(apps.get_model)
     load_reference_data(apps.get_model)

@@ -6,9 +6,10 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
-from registry import idnumbers, services
+from core import idnumbers
+from core.models import Area
+from registry import services
 from registry.choices import Relation
-from registry.models import Area
 
 _sequence = itertools.count(1)
 
@@ -41,16 +42,36 @@ def member_data(relation=Relation.HEAD, *, male=True, name=None, **fields):
     }
 
 
-def make_household(*, village: str, actor, members=None, **fields):
-    """A registered household with a head, a spouse and a daughter unless told otherwise."""
+def procedure_officer():
+    """Who decides statuses in test data: a superuser standing in for the procedures (the
+    identification and verification apps) that will call the status service."""
+    user, _created = get_user_model().objects.get_or_create(
+        username="procedure", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return user
+
+
+def make_household(
+    *, village: str, actor, members=None, status="registered", identified=2015, **fields
+):
+    """A household with a head, a spouse and a daughter unless told otherwise, registered by
+    `actor` and then given `status` through the status service (as a procedure would)."""
     members = members or [
         member_data(Relation.HEAD, name="张建国"),
         member_data(Relation.SPOUSE, male=False, name="李秀英"),
         member_data(Relation.DAUGHTER, male=False, name="张玉兰", birth_date=None),
     ]
     fields.setdefault("number", f"{village}{next(_sequence):06d}")
-    fields.setdefault("status", "registered")
-    fields.setdefault("first_identified_year", 2015)
-    return services.household_register(
+    household = services.household_register(
         actor=actor, village=Area.objects.get(code=village), members=members, **fields
     )
+    if status != "applicant":
+        services.household_status_set(
+            actor=procedure_officer(),
+            household=household,
+            to=status,
+            year=identified,
+            source="测试数据",
+        )
+        household.refresh_from_db()
+    return household

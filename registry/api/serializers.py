@@ -1,21 +1,24 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import idnumbers, selectors
-from ..choices import AreaLevel, MemberLeaveReason, Relation
+from core.api.base import ScopedSerializerMixin
+from core.choices import Action, AreaLevel
+from core.models import Area, ChangeRecord
+
+from .. import selectors
+from ..choices import MemberLeaveReason, Relation
 from ..models import (
     HOUSEHOLD_EDITABLE_FIELDS,
+    HOUSEHOLD_STATUS_FIELDS,
     INCOME_AMOUNT_FIELDS,
     MEMBER_EDITABLE_FIELDS,
-    Area,
-    ChangeRecord,
     Household,
     Income,
     Member,
     PovertyCause,
     PovertyLine,
 )
-from .base import ScopedSerializerMixin
+from ..services._common import status_refused
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -55,10 +58,7 @@ class MemberSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
         validators = []  # the services check one-person-one-record and one head, with messages
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.shows_in_full(instance.household.village_id):
-            idnumbers.mask_fields(data)
-        return data
+        return self.present(super().to_representation(instance), instance.household.village_id)
 
 
 class MemberSummarySerializer(MemberSerializer):
@@ -93,11 +93,12 @@ class MemberDetailSerializer(MemberSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["household"].queryset = Household.objects.visible_to(request.user)
+            fields["household"].queryset = Household.objects.restrict(request.user, Action.VIEW)
         return fields
 
 
 class MemberLeaveSerializer(serializers.Serializer):
+    version = serializers.IntegerField(label=_("版本号"), help_text=_("成员的当前版本号。"))
     reason = serializers.ChoiceField(choices=MemberLeaveReason.choices, label=_("减员原因"))
     left_on = serializers.DateField(required=False, label=_("减员日期"))
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, label=_("说明"))
@@ -129,12 +130,19 @@ class HouseholdSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
             "head_name",
             "size",
             *HOUSEHOLD_EDITABLE_FIELDS,
+            *HOUSEHOLD_STATUS_FIELDS,
             "members",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["head_name", "size", "created_at", "updated_at"]
+        read_only_fields = [
+            "head_name",
+            "size",
+            *HOUSEHOLD_STATUS_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"number": {"validators": []}}
         validators = []
 
@@ -142,16 +150,27 @@ class HouseholdSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["village"].queryset = Area.objects.visible_to(request.user).filter(
+            fields["village"].queryset = Area.objects.restrict(request.user, Action.VIEW).filter(
                 level=AreaLevel.VILLAGE
             )
         return fields
 
+    def validate(self, attrs):
+        """Status fields are read-only: one sent with a new value is refused, saying why (a
+        PUT may repeat them unchanged)."""
+        initial = self.initial_data if isinstance(self.initial_data, dict) else {}
+        baseline = self.instance or Household()  # a new household is an applicant
+        sent = {
+            name: value
+            for name, value in initial.items()
+            if name in HOUSEHOLD_STATUS_FIELDS and value != getattr(baseline, name)
+        }
+        if sent:
+            raise serializers.ValidationError(status_refused(sent))
+        return super().validate(attrs)
+
     def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.shows_in_full(instance.village_id):
-            idnumbers.mask_fields(data)
-        return data
+        return self.present(super().to_representation(instance), instance.village_id)
 
 
 class HouseholdListSerializer(HouseholdSerializer):
@@ -161,6 +180,7 @@ class HouseholdListSerializer(HouseholdSerializer):
 
 
 class ChangeHeadSerializer(serializers.Serializer):
+    version = serializers.IntegerField(label=_("版本号"), help_text=_("户的当前版本号。"))
     new_head = serializers.PrimaryKeyRelatedField(queryset=Member.objects.none(), label=_("新户主"))
     previous_head_relation = serializers.ChoiceField(
         choices=[c for c in Relation.choices if c[0] != Relation.HEAD],
@@ -211,7 +231,7 @@ class IncomeSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["household"].queryset = Household.objects.visible_to(request.user)
+            fields["household"].queryset = Household.objects.restrict(request.user, Action.VIEW)
         return fields
 
     def _line(self, income):
@@ -235,16 +255,17 @@ class ChangeRecordSerializer(ScopedSerializerMixin, serializers.ModelSerializer)
             "id",
             "model",
             "object_id",
+            "object_repr",
             "action",
             "changes",
             "version",
             "actor_name",
+            "source",
             "batch",
             "at",
         ]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not self.shows_in_full(instance.village_code):
-            data["changes"] = idnumbers.mask_fields(dict(data["changes"]))
+        data["changes"] = self.present(dict(data["changes"]), instance.area_code)
         return data

@@ -9,10 +9,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from core.api.base import ScopedViewMixin
+from core.models import Area
+
 from .. import selectors, services
 from ..filtersets import AreaFilterSet, HouseholdFilterSet, IncomeFilterSet, MemberFilterSet
-from ..models import Area, Income, Member, PovertyLine
-from .base import ScopedViewMixin
+from ..models import Income, Member, PovertyLine
 from .serializers import (
     AreaSerializer,
     ChangeHeadSerializer,
@@ -90,14 +92,52 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         return Response(self._fresh(household), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
+        """The household's fields and, under `members`, its members' changes in one edit (the
+        same service as the edit page): a member on record is named by its id and version, a
+        member without an id joins the household."""
         household = self.get_object()
         data, version = self.read_input(household, partial=kwargs.pop("partial", False))
-        if "live_members" in data:
-            raise ValidationError({"members": [_("成员请通过成员接口 /api/members/ 修改。")]})
-        household = services.household_update(
-            actor=request.user, household=household, version=version, data=data
+        members = self._member_changes(household, data.pop("live_members", None))
+        household = services.household_save_with_members(
+            actor=request.user, household=household, version=version, data=data, members=members
         )
         return Response(self._fresh(household))
+
+    def _member_changes(self, household, validated) -> list[dict]:
+        if validated is None:
+            return []
+        raw = self.request.data.get("members")
+        stored = {m.pk: m for m in household.members.live()}
+        changes, errors = [], {}
+        for index, (item, data) in enumerate(zip(raw, validated, strict=True)):
+            data = dict(data)
+            version = data.pop("version", None)
+            member_id = item.get("id") if isinstance(item, dict) else None
+            if member_id in (None, ""):
+                changes.append({"data": data})
+                continue
+            member = stored.get(member_id) if isinstance(member_id, int) else None
+            if member is None:
+                errors[f"members.{index}.id"] = [_("该成员不是本户的在册成员。")]
+                continue
+            try:
+                _keep_unchanged(data, member, "joined_on", "join_reason")
+            except ValidationError as error:
+                errors.update({f"members.{index}.{k}": v for k, v in error.detail.items()})
+                continue
+            unchanged = {
+                name for name, value in data.items() if getattr(member, name, object()) == value
+            }
+            changes.append(
+                {
+                    "id": member.pk,
+                    "version": version,
+                    "data": {k: v for k, v in data.items() if k not in unchanged},
+                }
+            )
+        if errors:
+            raise ValidationError(errors)
+        return changes
 
     def destroy(self, request, *args, **kwargs):
         services.household_delete(actor=request.user, household=self.get_object())
@@ -111,7 +151,7 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         services.household_change_head(
             actor=request.user, household=household, **serializer.validated_data
-        )
+        )  # the serializer carries the household's version
         return Response(self._fresh(household))
 
     @extend_schema(responses=ChangeRecordSerializer(many=True))

@@ -1,8 +1,9 @@
 import pytest
 
+from core.models import ChangeRecord
 from registry import services
 from registry.choices import Relation
-from registry.models import ChangeRecord, Household, Member
+from registry.models import Household, Member
 
 from ..conftest import VILLAGE_A
 
@@ -85,9 +86,10 @@ def test_validation_errors_come_back_per_field_in_chinese(api, areas, cadre_a):
 def test_a_stale_update_gets_409_with_the_newer_data(api, households, cadre_a):
     household = households["A"]
     url = f"/api/households/{household.pk}/"
-    first = api(cadre_a).patch(url, {"phone": "13900000001", "version": 1})
-    assert first.status_code == 200 and first.json()["version"] == 2
-    stale = api(cadre_a).patch(url, {"phone": "13900000002", "version": 1})
+    opened = household.version
+    first = api(cadre_a).patch(url, {"phone": "13900000001", "version": opened})
+    assert first.status_code == 200 and first.json()["version"] == opened + 1
+    stale = api(cadre_a).patch(url, {"phone": "13900000002", "version": opened})
     assert stale.status_code == 409
     assert stale.json()["current"]["phone"] == "13900000001"
     household.refresh_from_db()
@@ -107,14 +109,24 @@ def test_member_leave_change_head_and_no_delete(api, households, cadre_a):
     spouse = household.members.get(relation=Relation.SPOUSE)
     client = api(cadre_a)
     assert client.delete(f"/api/members/{spouse.pk}/").status_code == 405
-    response = client.post(f"/api/members/{head.pk}/leave/", {"reason": "death"})
+    response = client.post(f"/api/members/{head.pk}/leave/", {"reason": "death", "version": 1})
     assert response.status_code == 400 and "relation" in response.json()
     response = client.post(
         f"/api/households/{household.pk}/change-head/",
         {"new_head": spouse.pk, "previous_head_relation": "spouse"},
     )
+    assert response.status_code == 400 and "version" in response.json()
+    response = client.post(
+        f"/api/households/{household.pk}/change-head/",
+        {"new_head": spouse.pk, "previous_head_relation": "spouse", "version": household.version},
+    )
     assert response.status_code == 200 and response.json()["head_name"] == "李秀英"
-    response = client.post(f"/api/members/{head.pk}/leave/", {"reason": "death", "note": "病故"})
+    assert response.json()["version"] == household.version + 1
+    head.refresh_from_db()
+    response = client.post(
+        f"/api/members/{head.pk}/leave/",
+        {"reason": "death", "note": "病故", "version": head.version},
+    )
     assert response.status_code == 200 and response.json()["leave_reason"] == "death"
     assert Member.objects.filter(pk=head.pk).exists()
     listed = client.get(f"/api/households/{household.pk}/").json()
@@ -176,9 +188,7 @@ def test_only_applicants_may_be_deleted_and_the_record_stays_in_history(api, hou
     assert client.delete(f"/api/households/{registered.pk}/").status_code == 400
     from ..factories import make_household
 
-    applicant = make_household(
-        village=VILLAGE_A, actor=cadre_a, status="applicant", first_identified_year=None
-    )
+    applicant = make_household(village=VILLAGE_A, actor=cadre_a, status="applicant")
     from registry import services
 
     services.income_record(actor=cadre_a, household=applicant, year=2016, data={})
@@ -186,11 +196,11 @@ def test_only_applicants_may_be_deleted_and_the_record_stays_in_history(api, hou
     assert not Household.objects.filter(pk=applicant.pk).exists()
     deleted = ChangeRecord.objects.filter(household_id=applicant.pk, action="delete")
     assert sorted(deleted.values_list("model", flat=True)) == [
-        "household",
-        "income",
-        "member",
-        "member",
-        "member",
+        "registry.household",
+        "registry.income",
+        "registry.member",
+        "registry.member",
+        "registry.member",
     ]
 
 
@@ -203,20 +213,22 @@ def varied(households, superuser):
     services.household_update(
         actor=superuser,
         household=households["A"],
-        version=1,
+        version=households["A"].version,
         data={
             "main_cause": PovertyCause.objects.get(code="illness"),
             "attribute": HouseholdAttribute.objects.get(code="general"),
             "planned_exit_year": 2018,
         },
     )
+    services.household_status_set(
+        actor=superuser, household=households["B"], to="exited", year=2019, source="测试"
+    )
+    households["B"].refresh_from_db()
     services.household_update(
         actor=superuser,
         household=households["B"],
-        version=1,
+        version=households["B"].version,
         data={
-            "status": "exited",
-            "exit_year": 2019,
             "monitoring_category": "unstable",
             "other_causes": [PovertyCause.objects.get(code="illness")],
         },

@@ -14,10 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from registry import idnumbers
-from registry.bulk import RowMaker, copy_insert, copy_rows
+from core import idnumbers
+from core.bulk import RowMaker, copy_insert, copy_rows
+from core.models import Area
 from registry.choices import Education, IdType, MigrantWork, Relation
-from registry.models import Area, Household, Income, Member
+from registry.models import Household, Income, Member
 
 from ..conftest import VILLAGE_A
 from ..factories import id_number, member_data

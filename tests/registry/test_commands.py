@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from registry.choices import AreaLevel
-from registry.models import Area, Household, Post
+from core.choices import AreaLevel
+from core.models import Area, Post
+from registry.models import Household
 
 
 @pytest.fixture

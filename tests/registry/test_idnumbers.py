@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry import idnumbers
+from core import idnumbers, presenter
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014"])
@@ -62,5 +62,5 @@ def test_number_stored_as_a_number_by_excel_is_explained():
 
 
 def test_mask_keeps_the_first_six_and_last_four():
-    assert idnumbers.mask("62062319900101123X") == "620623********123X"
-    assert idnumbers.mask("123") == "***"
+    assert presenter.mask("62062319900101123X") == "620623********123X"
+    assert presenter.mask("123") == "***"

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
-from registry.importer.households import import_ledger
-from registry.importer.issues import UnreadableFile
-from registry.models import ChangeRecord, Household, Income, Member
+from core.imports.issues import UnreadableFile
+from core.models import ChangeRecord
+from registry.imports.households import import_ledger
+from registry.models import Household, Income, Member
 
 from ..factories import id_number
 
@@ -194,9 +195,11 @@ def test_a_reimport_updates_and_reports_missing_members(tmp_path, superuser, peo
     assert household.members.live().count() == 3  # 马小军 is not deleted
     assert any("马小军" in w.message for w in report.warnings)
     updates = ChangeRecord.objects.filter(household_id=household.pk, action="update")
-    assert updates.get(model="household").changes == {"phone": ["13809351234", "13900000000"]}
+    assert updates.get(model="registry.household").changes == {
+        "phone": ["13809351234", "13900000000"]
+    }
     # The ledger now counts two people, and this year's income is per two.
-    assert updates.get(model="income").changes == {"household_size": [3, 2]}
+    assert updates.get(model="registry.income").changes == {"household_size": [3, 2]}
 
 
 def test_member_cells_merged_down_and_blank_household_cells(tmp_path, superuser, people):
@@ -310,7 +313,7 @@ def test_one_person_one_record_within_the_file_and_the_database(
 def test_a_township_user_cannot_import_into_another_township(
     tmp_path, township_office, people, areas
 ):
-    from registry.services import post_grant
+    from core.posts import post_grant
 
     post_grant(username="township", role="admin", area_code="620623100")
     rows = family("H020", people["head"], village="金强驿村", township="打柴沟镇")
@@ -390,10 +393,10 @@ def test_the_same_file_is_recognised_by_its_hash(ledger, superuser):
 def test_the_template_has_the_columns_dropdowns_and_an_example(
     db, client, request, tmp_path, persona, village
 ):
+    from core.imports.headers import find_header
+    from core.imports.reading import read_workbook
     from registry.choices import Relation
-    from registry.importer.headers import find_header
-    from registry.importer.households import COLUMNS
-    from registry.importer.reading import read_workbook
+    from registry.imports.households import COLUMNS
 
     user = request.getfixturevalue(persona)
     client.force_login(user)
@@ -428,7 +431,7 @@ def test_the_template_has_the_columns_dropdowns_and_an_example(
 
 
 def test_the_annotated_workbook_marks_the_right_cells(tmp_path, superuser, people):
-    from registry.importer.annotate import annotate
+    from core.imports.annotate import annotate
 
     rows = family("H050", people["head"], ("坏号", "110105194912310021", "配偶"), 文化程度="博士后")
     path = workbook(tmp_path / "bad.xlsx", rows)
@@ -482,7 +485,7 @@ def _upload(client, path, eager, **data):
 def test_browser_upload_preview_confirm(
     reference_data, client, cadre_a, people, tmp_path, eager_tasks
 ):
-    from registry.models import ImportJob
+    from core.models import ImportJob
 
     path = workbook(tmp_path / "ledger.xlsx", family("H070", people["head"], people["wife"]))
     client.force_login(cadre_a)
@@ -516,7 +519,7 @@ def test_browser_upload_preview_confirm(
 def test_browser_upload_with_errors_offers_the_marked_workbook(
     client, cadre_a, tmp_path, eager_tasks
 ):
-    from registry.models import ImportJob
+    from core.models import ImportJob
 
     path = workbook(tmp_path / "bad.xlsx", family("H071", ("甲", "123", "户主")))
     client.force_login(cadre_a)
@@ -533,7 +536,7 @@ def test_browser_upload_with_errors_offers_the_marked_workbook(
 def test_only_keepers_import_and_jobs_are_private(
     client, cadre_a, cadre_b, county_office, people, tmp_path, eager_tasks
 ):
-    from registry.models import ImportJob
+    from core.models import ImportJob
 
     client.force_login(county_office)
     assert client.get("/imports/new/").status_code == 403
@@ -572,7 +575,7 @@ def test_a_reimport_leaves_what_the_file_has_no_column_for(tmp_path, superuser, 
 def test_the_marked_copy_of_an_xls_or_ods_ledger(tmp_path, superuser, people, suffix):
     """openpyxl cannot write those formats: the copy is an .xlsx of the same sheets, cells in
     the same places, so the marks land where the user's own file has the bad values."""
-    from registry.importer.annotate import annotate
+    from core.imports.annotate import annotate
 
     rows = family("H050", people["head"], ("坏号", "110105194912310021", "配偶"))
     path = workbook(tmp_path / f"bad{suffix}", rows, notes=True)
@@ -598,8 +601,8 @@ def test_uploaded_files_are_deleted_after_the_keeping_time(
 
     from django.utils import timezone
 
-    from registry.models import ImportJob
-    from registry.tasks import purge_import_files
+    from core.models import ImportJob
+    from core.tasks import purge_import_files
 
     client.force_login(cadre_a)
     heads = [people["head"], people["head2"], (*people["son"][:2], "户主")]
@@ -675,7 +678,7 @@ def test_a_reimport_that_adds_a_member_and_changes_the_head(tmp_path, superuser,
 
 
 def test_a_ledger_applied_in_batches_is_still_one_import(ledger, superuser, monkeypatch):
-    from registry.importer import households
+    from registry.imports import households
 
     monkeypatch.setattr(households, "APPLY_BATCH", 1)  # one family per batch
     report = import_ledger(ledger, actor=superuser)
@@ -752,14 +755,14 @@ def test_a_job_whose_worker_died_is_purged_and_a_crash_fails_the_job(
 
     from django.utils import timezone
 
-    from registry import services
-    from registry.models import ImportJob
-    from registry.tasks import purge_import_files
+    from core.models import ImportJob
+    from core.tasks import purge_import_files
+    from registry.imports.households import LedgerImport
 
     def crash(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "import_ledger", crash)
+    monkeypatch.setattr(LedgerImport, "run", crash)
     client.force_login(cadre_a)
     _upload(client, workbook(tmp_path / "l.xlsx", family("H096", people["head"])), eager_tasks)
     job = ImportJob.objects.get()
@@ -817,5 +820,5 @@ def test_a_reimport_without_some_income_columns_keeps_those_amounts(
         1500,
         300,
     )
-    change = ChangeRecord.objects.get(model="income", action="update")
+    change = ChangeRecord.objects.get(model="registry.income", action="update")
     assert change.changes == {"wage_income": ["6000.00", "7000.00"]}

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from core.models import Area
 from registry import services
 from registry.choices import Relation
-from registry.models import Area, Member
+from registry.models import Member
 
 from ..conftest import VILLAGE_A, VILLAGE_B
 from ..factories import id_number, make_household, member_data
@@ -109,7 +110,9 @@ def test_one_person_one_live_record_is_a_database_constraint(households):
 
 def test_a_person_who_left_may_be_registered_again_elsewhere(households, superuser):
     daughter = households["A"].members.get(relation=Relation.DAUGHTER)
-    services.member_leave(actor=superuser, member=daughter, reason="married_out")
+    services.member_leave(
+        actor=superuser, member=daughter, version=daughter.version, reason="married_out"
+    )
     moved = services.member_add(
         actor=superuser,
         household=households["B"],
@@ -127,13 +130,17 @@ def test_a_person_who_left_may_be_registered_again_elsewhere(households, superus
 def test_leaving_keeps_the_record_with_reason_and_updates_the_household(households, superuser):
     household = households["A"]
     daughter = household.members.get(relation=Relation.DAUGHTER)
-    services.member_leave(actor=superuser, member=daughter, reason="death", note="病故")
+    services.member_leave(
+        actor=superuser, member=daughter, version=daughter.version, reason="death", note="病故"
+    )
     daughter.refresh_from_db()
     household.refresh_from_db()
     assert daughter.left_on is not None and daughter.leave_reason == "death"
     assert household.size == 2
     with pytest.raises(ValidationError):
-        services.member_leave(actor=superuser, member=daughter, reason="death")
+        services.member_leave(
+            actor=superuser, member=daughter, version=daughter.version, reason="death"
+        )
 
 
 def test_the_head_leaves_only_after_the_head_is_changed(households, superuser):
@@ -141,14 +148,16 @@ def test_the_head_leaves_only_after_the_head_is_changed(households, superuser):
     head = household.members.get(relation=Relation.HEAD)
     spouse = household.members.get(relation=Relation.SPOUSE)
     with pytest.raises(ValidationError):
-        services.member_leave(actor=superuser, member=head, reason="death")
+        services.member_leave(actor=superuser, member=head, version=head.version, reason="death")
     services.household_change_head(
         actor=superuser,
         household=household,
+        version=household.version,
         new_head=spouse,
         previous_head_relation=Relation.SPOUSE,
     )
-    services.member_leave(actor=superuser, member=Member.objects.get(pk=head.pk), reason="death")
+    head = Member.objects.get(pk=head.pk)
+    services.member_leave(actor=superuser, member=head, version=head.version, reason="death")
     household.refresh_from_db()
     assert household.head_name == "李秀英"
     assert household.members.live().filter(relation=Relation.HEAD).get() == spouse
@@ -184,8 +193,8 @@ def test_a_sole_head_cannot_leave_either(areas, superuser):
     household = make_household(village=VILLAGE_A, actor=superuser, members=[member_data()])
     head = household.members.get()
     with pytest.raises(ValidationError) as error:
-        services.member_leave(actor=superuser, member=head, reason="death")
-    assert "已清退/减少" in error.value.message_dict["relation"][0]
+        services.member_leave(actor=superuser, member=head, version=head.version, reason="death")
+    assert "清退或自然减少" in error.value.message_dict["relation"][0]
     assert household.members.live().count() == 1
 
 

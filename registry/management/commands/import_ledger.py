@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from registry.importer.annotate import annotate
-from registry.importer.households import import_ledger
-from registry.importer.issues import UnreadableFile
+from core.imports.annotate import annotate
+from core.imports.issues import UnreadableFile
+from registry.imports.households import import_ledger
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from core.choices import RoleCode as Role
+from core.posts import post_grant
 from registry import demo
-from registry.choices import Role
 from registry.models import Household
-from registry.services import post_grant
 
 DEMO_PASSWORD = "demo-2026"
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+SEX_LABELS = {"male": gettext_lazy("男"), "female": gettext_lazy("女")}
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 _SEPARATORS = re.compile(r"[\s\-]+")
@@ -32,9 +34,7 @@ class ParsedId:
 
     @property
     def sex_label(self) -> str:
-        from .choices import Sex
-
-        return str(Sex(self.sex).label)
+        return str(SEX_LABELS[self.sex])
 
 
 def check_character(first17: str) -> str:
@@ -105,53 +105,3 @@ def parse(raw: str) -> ParsedId:
         )
     sex = "male" if int(number[16]) % 2 else "female"
     return ParsedId(number=number, birth_date=birth_date, sex=sex)
-
-
-def mask(value: str, keep_start: int = 6, keep_end: int = 4) -> str:
-    """620623199001011234 -> 620623********1234; short values are hidden entirely."""
-    if not value:
-        return value
-    if len(value) <= keep_start + keep_end:
-        return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
-
-
-def mask_date(value: str) -> str:
-    """1984-01-05 -> 1984-**-**: the full date would give back the digits an ID mask hides."""
-    return value[:4] + "-**-**" if value else value
-
-
-# What a read-only role sees masked. A disability certificate number is the ID number plus two
-# digits, and the birth date is the middle of the ID number, so both are masked with it.
-MASKERS = {
-    "id_number": mask,
-    "bank_account": mask,
-    "disability_certificate": mask,
-    "birth_date": mask_date,
-}
-
-
-def mask_fields(data: dict) -> dict:
-    """Mask the sensitive values of a record or of a change record's [old, new] pairs, in place."""
-    for key, masker in MASKERS.items():
-        value = data.get(key)
-        if isinstance(value, str):
-            data[key] = masker(value)
-        elif isinstance(value, list):
-            data[key] = [masker(v) if isinstance(v, str) else v for v in value]
-    return data
-
-
-def mask_household(household) -> None:
-    """Mask a household instance for a reader who does not keep it. It must not be saved."""
-    household.bank_account = mask(household.bank_account)
-
-
-def mask_member(member) -> None:
-    """Mask a member instance for a reader who does not keep it: the ID number, the disability
-    certificate (the ID number plus two digits) and the birth date (its hidden middle), leaving
-    the birth year in `masked_birth_date`. It must not be saved."""
-    member.masked_birth_date = mask_date(member.birth_date.isoformat()) if member.birth_date else ""
-    member.birth_date = None
-    member.id_number = mask(member.id_number)
-    member.disability_certificate = mask(member.disability_certificate)

@@ -3,11 +3,7 @@ or left blank on its members' rows. Validated with the registry's own model rule
 one transaction, upserting households by 户编号 and members by ID number."""
 
 import dataclasses
-import functools
-import gc
-import hashlib
 import re
-import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -17,16 +13,21 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .. import history
-from ..bulk import RowMaker, copy_insert, copy_rows
+from core import history, scope
+from core.bulk import RowMaker, copy_insert, copy_rows
+from core.choices import Action, AreaLevel, ChangeAction
+from core.imports import kinds
+from core.imports import normalise as norm
+from core.imports.headers import ColumnSpec
+from core.imports.pipeline import Counts, ImportReport, Pipeline
+from core.models import Area
+
 from ..choices import (
-    AreaLevel,
-    ChangeAction,
     Education,
     HouseholdStatus,
     IdentificationStandard,
@@ -38,38 +39,12 @@ from ..choices import (
 )
 from ..models import (
     INCOME_AMOUNT_FIELDS,
-    Area,
     Household,
     HouseholdAttribute,
-    ImportRun,
     Income,
     Member,
     PovertyCause,
 )
-from ..scope import EDITOR_ROLES, area_prefixes, covers
-from . import normalise as norm
-from .headers import ColumnSpec, find_header
-from .issues import Issue, UnreadableFile
-from .reading import read_workbook
-
-
-def without_cycle_collection(function):
-    """An import makes hundreds of thousands of objects that live until it ends, none of them
-    in reference cycles: the cycle collector would walk them all, again and again, for nothing
-    (measured on the 500,000-row ledger: 148 s with it, 122 s without)."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if collecting:
-                gc.enable()
-
-    return wrapper
-
 
 C = ColumnSpec
 COLUMNS = [
@@ -143,7 +118,6 @@ HOUSEHOLD_KEYS = (
     "main_cause", "other_causes", "planned_exit_year", "phone", "bank_name", "bank_account",
     "year", *INCOME_AMOUNT_FIELDS,
 )  # fmt: skip
-MEMO_LIMIT = 4096
 APPLY_BATCH = 20_000  # families per batch when applying: a county in one, 500,000 rows in 7
 # Columns of labels and names that repeat from row to row (the others are mostly unique).
 REPEATED_KEYS = (
@@ -210,43 +184,6 @@ class FamilyRows:
 
 
 @dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class ImportReport:
-    households: Counts = field(default_factory=Counts)
-    members: Counts = field(default_factory=Counts)
-    incomes: Counts = field(default_factory=Counts)
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-    applied: bool = False
-    file_hash: str = ""
-
-    def as_dict(self, *, with_cells: bool = False) -> dict:
-        """The command's JSON; with_cells adds each issue's column number (for marking cells)."""
-        issue = (lambda i: {**i.as_dict(), "col": i.col}) if with_cells else (lambda i: i.as_dict())
-        return {
-            "households": vars(self.households),
-            "members": vars(self.members),
-            "incomes": vars(self.incomes),
-            "errors": [issue(i) for i in self.errors],
-            "warnings": [issue(i) for i in self.warnings],
-        }
-
-
-def file_hash(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@dataclass
 class Plan:
     """What one family of the ledger becomes: a household, its members and perhaps an income,
     validated. Between validation and applying they wait frozen (RowMaker.freeze: tuples with
@@ -259,144 +196,31 @@ class Plan:
     income: Income | None
 
 
-class LedgerImport:
+@kinds.register
+class LedgerImport(Pipeline):
     """One run of the household ledger import, for one user (whose scope limits the villages)."""
 
+    kind = "registry.households"
+    label = gettext_lazy("贫困户台账")
+    columns = COLUMNS
+    required = REQUIRED
+    counted = ("households", "members", "incomes")
+
     def __init__(self, *, actor, year: int | None = None, progress=None):
-        self.actor = actor
+        super().__init__(actor=actor, progress=progress)
         self.year = year
-        # progress(percent) is told how far validation has come, for a progress bar.
-        self.progress = progress or (lambda _percent: None)
-        self.report = ImportReport()
-        self.parsed = defaultdict(dict)  # column key -> {(type, cell): (value, messages)}
         # The models' own rules; the village, attribute and causes are looked up once per
         # import, the head's name is filled in when the household is applied.
         self.households = RowMaker(Household, exclude=["head_name"])
         self.members = RowMaker(Member)
         self.incomes = RowMaker(Income)
-        self.sheet = ""
-        self.columns: dict[str, int] = {}
-        self.headers: dict[str, str] = {}
 
-    # --- reporting -------------------------------------------------------------------------
-
-    def _issue(self, row: int | None, key: str, message: str) -> Issue:
-        col = self.columns.get(key)
-        return Issue(
-            self.sheet,
-            row,
-            self.headers.get(key, ""),
-            str(message),
-            None if col is None else col + 1,
-        )
-
-    def error(self, row: int | None, key: str, message: str) -> None:
-        self.report.errors.append(self._issue(row, key, message))
-
-    def warn(self, row: int | None, key: str, message: str) -> None:
-        self.report.warnings.append(self._issue(row, key, message))
-
-    def field_errors(self, row: int, errors: dict, keys: dict[str, str] | None = None):
-        """A model's errors by field name (RowMaker.make's) as errors at the row."""
-        if not errors:
-            return
-        for name, messages in ValidationError(errors).message_dict.items():
-            key = (keys or {}).get(name, name)
-            for message in messages:
-                self.error(row, key if key in self.headers else "", message)
-
-    # --- the pipeline ----------------------------------------------------------------------
-
-    @without_cycle_collection
-    def run(self, path, *, dry_run: bool = False) -> ImportReport:
-        self.report.file_hash = file_hash(path)
-        sheets = read_workbook(path)
-        before = (
-            ImportRun.objects.filter(file_hash=self.report.file_hash, applied=True)
-            .select_related("user")
-            .first()
-        )
-        if before is not None:
-            self.report.warnings.append(
-                Issue(
-                    "",
-                    None,
-                    "",
-                    _("同一文件已于 %(when)s 由 %(who)s 导入过。")
-                    % {
-                        "when": timezone.localtime(before.created_at).strftime("%Y-%m-%d %H:%M"),
-                        "who": before.user.get_username() if before.user else "-",
-                    },
-                )
-            )
-        try:
-            return self._run(sheets, dry_run=dry_run)
-        finally:
-            ImportRun.objects.create(
-                user=self.actor if getattr(self.actor, "is_authenticated", False) else None,
-                file_name=Path(path).name[:255],
-                file_hash=self.report.file_hash,
-                dry_run=dry_run,
-                applied=self.report.applied,
-                result=self.report.as_dict(),
-            )
-
-    @without_cycle_collection
-    def _run(self, sheets, *, dry_run: bool, phases: dict | None = None) -> ImportReport:
-        """The pipeline after reading; `phases` collects seconds per step (the benchmark's)."""
-        phases = {} if phases is None else phases
-        clock = time.perf_counter()
-
-        def lap(name):
-            nonlocal clock
-            now = time.perf_counter()
-            phases[name] = phases.get(name, 0) + now - clock
-            clock = now
-
-        header = find_header(sheets, COLUMNS)
-        if header is None:
-            raise UnreadableFile(
-                _("找不到表头：应有“%(names)s”等列。")
-                % {"names": "、".join(BY_KEY[k].header for k in REQUIRED)}
-            )
-        sheet = sheets[header.sheet_index]
-        self.sheet = sheet.name
-        self.columns = {spec.key: index for index, spec in header.columns.items()}
-        self.headers = {spec.key: spec.header for spec in header.columns.values()}
-        header_row = header.row + 1
-        for name in header.unknown.values():
-            self.report.warnings.append(
-                Issue(self.sheet, header_row, name, _("未知的列，已忽略。"))
-            )
-        missing = [BY_KEY[key].header for key in REQUIRED if key not in self.columns]
-        if missing:
-            self.report.errors.append(
-                Issue(
-                    self.sheet,
-                    header_row,
-                    "",
-                    _("缺少必需的列：%(names)s") % {"names": "、".join(missing)},
-                )
-            )
-            return self.report
-        lap("find header")
-        families = self.group(sheet.rows(), header.row)
+    def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
+        families = self.group(sheet.rows(), header_row)
         for each in sheets:
             each.release()  # the reader's copy of the file, the largest thing in memory
         lap("group rows into families")
-        plans = self.validate(families)
-        for issues in (self.report.errors, self.report.warnings):
-            issues.sort(key=lambda issue: (issue.row or 0, issue.col or 0))  # as the file reads
-        lap("normalise and validate")
-        if self.report.errors:
-            return self.report
-        with transaction.atomic():
-            self.apply(plans)
-            if dry_run:
-                transaction.set_rollback(True)
-        lap("apply (one transaction)")
-        self.report.applied = not dry_run
-        return self.report
+        return self.validate(families)
 
     def group(self, rows, header_row: int) -> list[FamilyRows]:
         """Rows into families. A household's cells are read from its first row, so they may be
@@ -404,12 +228,12 @@ class LedgerImport:
         skipped."""
         families: dict[str, FamilyRows] = {}
         current: FamilyRows | None = None
-        positions = {key: position for position, key in enumerate(self.columns)}
-        take = itemgetter(*self.columns.values())
+        positions = {key: position for position, key in enumerate(self.columns_found)}
+        take = itemgetter(*self.columns_found.values())
         repeated = [positions[key] for key in REPEATED_KEYS if key in positions]
         household_cells = [(key, positions[key]) for key in HOUSEHOLD_KEYS if key in positions]
         labels: dict = {}
-        width = max(self.columns.values()) + 1
+        width = max(self.columns_found.values()) + 1
         for index, row in enumerate(rows):
             if index <= header_row:
                 continue
@@ -468,7 +292,7 @@ class LedgerImport:
         """Names -> village codes among the villages this user may change: by county, township
         and village name, by township and village, and by village name where it is unique."""
         areas = (
-            Area.objects.editable_by(self.actor)
+            Area.objects.restrict(self.actor, Action.IMPORT)
             .filter(level=AreaLevel.VILLAGE)
             .select_related("parent__parent")
         )
@@ -503,24 +327,6 @@ class LedgerImport:
         self._check_people(plans)
         self._check_existing(plans)
         return plans
-
-    def _value(self, ref: RowRef, key: str, parse, *args):
-        """A cell through its normaliser; a bad value is an error at the cell. A column's
-        verdicts are remembered per value: its labels repeat on every row."""
-        raw = ref.get(key)
-        memo = self.parsed[key]
-        try:
-            value, messages = memo[type(raw), raw]
-        except KeyError:
-            try:
-                value, messages = parse(raw, *args), ()
-            except ValidationError as error:
-                value, messages = None, error.messages
-            if len(memo) < MEMO_LIMIT:
-                memo[type(raw), raw] = value, messages
-        for message in messages:
-            self.error(ref.row, key, message)
-        return value
 
     def _plan(self, family, villages, attributes, causes) -> Plan | None:
         first = family.first
@@ -564,11 +370,11 @@ class LedgerImport:
             phone=norm.text(first.get("phone")),
             bank_name=norm.text(first.get("bank_name")),
             bank_account=norm.text(first.get("bank_account")).replace(" ", ""),
-            standard=self._value(first, "standard", norm.choice, IdentificationStandard)
+            standard=self.value(first, "standard", norm.choice, IdentificationStandard)
             or IdentificationStandard.NATIONAL,
             attribute_id=attributes.get(attribute),
             main_cause_id=causes.get(cause_names[0]) if cause_names[0] else None,
-            planned_exit_year=self._value(first, "planned_exit_year", norm.whole),
+            planned_exit_year=self.value(first, "planned_exit_year", norm.whole),
             status=HouseholdStatus.REGISTERED,
             head_name="-",
         )
@@ -587,7 +393,7 @@ class LedgerImport:
                 _("户编号 %(number)s 应有且只有一位户主，现有 %(count)d 位。")
                 % {"number": family.number, "count": len(heads)},
             )
-        size = self._value(first, "size", norm.whole)
+        size = self.value(first, "size", norm.whole)
         if size and size != len(members):
             self.warn(
                 first.row,
@@ -616,38 +422,36 @@ class LedgerImport:
             if not filled:
                 self.error(ref.row, key, _("请填写%(column)s。") % {"column": BY_KEY[key].header})
                 return None
-        health = self._value(ref, "health", health_flags) or NO_HEALTH_FLAGS
-        number = self._value(ref, "id_number", norm.id_number)
+        health = self.value(ref, "health", health_flags) or NO_HEALTH_FLAGS
+        number = self.value(ref, "id_number", norm.id_number)
         if number is None:
             return None
         member, errors = self.members.make(
             name=name,
             id_number=number,
-            sex=self._value(ref, "sex", norm.choice, Sex) or "",
-            birth_date=self._value(ref, "birth_date", norm.date),
-            relation=self._value(ref, "relation", norm.choice, Relation, RELATION_SYNONYMS) or "",
-            ethnicity=self._value(ref, "ethnicity", norm.text) or "汉族",
-            education=self._value(ref, "education", norm.choice, Education, EDUCATION_SYNONYMS)
+            sex=self.value(ref, "sex", norm.choice, Sex) or "",
+            birth_date=self.value(ref, "birth_date", norm.date),
+            relation=self.value(ref, "relation", norm.choice, Relation, RELATION_SYNONYMS) or "",
+            ethnicity=self.value(ref, "ethnicity", norm.text) or "汉族",
+            education=self.value(ref, "education", norm.choice, Education, EDUCATION_SYNONYMS)
             or "",
-            school_status=self._value(ref, "school_status", norm.choice, SchoolStatus)
+            school_status=self.value(ref, "school_status", norm.choice, SchoolStatus)
             or SchoolStatus.NOT_IN_SCHOOL,
-            labour_skill=self._value(ref, "labour_skill", norm.choice, LabourSkill, SKILL_SYNONYMS)
+            labour_skill=self.value(ref, "labour_skill", norm.choice, LabourSkill, SKILL_SYNONYMS)
             or "",
-            migrant_work=self._value(
-                ref, "migrant_work", norm.choice, MigrantWork, MIGRANT_SYNONYMS
-            )
+            migrant_work=self.value(ref, "migrant_work", norm.choice, MigrantWork, MIGRANT_SYNONYMS)
             or MigrantWork.NONE,
-            migrant_months=self._value(ref, "migrant_months", norm.whole) or 0,
+            migrant_months=self.value(ref, "migrant_months", norm.whole) or 0,
             **health,
         )
         self.field_errors(ref.row, errors, keys=HEALTH_COLUMN)
         return member
 
     def _income(self, ref: RowRef, size: int) -> Income | None:
-        amounts = {key: self._value(ref, key, norm.amount) for key in INCOME_AMOUNT_FIELDS}
+        amounts = {key: self.value(ref, key, norm.amount) for key in INCOME_AMOUNT_FIELDS}
         if all(value is None for value in amounts.values()):
             return None
-        year = self._value(ref, "year", norm.whole) or self.year
+        year = self.value(ref, "year", norm.whole) or self.year
         if not year:
             self.error(
                 ref.row, "year", _("有收入数据但没有年度：请增加“年度”列，或导入时选择年度。")
@@ -680,11 +484,11 @@ class LedgerImport:
             .filter(id_number__any=list(seen))
             .values_list("id_number", "household__number", "household__village_id")
         )
-        readable = area_prefixes(self.actor)
+        readable = scope.reach(self.actor, Action.VIEW)
         for number, household_number, village in stored:
             in_file, row = seen[number]
             if household_number != in_file:
-                where = household_number if covers(readable, village) else _("其他地区的一户")
+                where = household_number if readable.covers(village) else _("其他地区的一户")
                 self.error(
                     row,
                     "id_number",
@@ -695,7 +499,7 @@ class LedgerImport:
     def _check_existing(self, plans: list[Plan]) -> None:
         """A household number already stored must be one this user may change; and a stored
         head the file leaves out is kept (never deleted), so the file cannot name another."""
-        editable = area_prefixes(self.actor, EDITOR_ROLES)
+        importable = scope.reach(self.actor, Action.IMPORT)
         numbers = [p.family.number for p in plans]
         stored = dict(
             Household.objects.filter(number__any=numbers).values_list("number", "village_id")
@@ -708,7 +512,7 @@ class LedgerImport:
         }
         for plan in plans:
             village = stored.get(plan.family.number)
-            if village and not covers(editable, village):
+            if village and not importable.covers(village):
                 self.error(plan.family.first.row, "number", _("该户编号已被其他地区使用。"))
             head = heads.get(plan.family.number)
             if head and head[0] not in {member.id_number for _ref, member in plan.members}:
@@ -727,7 +531,10 @@ class LedgerImport:
 
     def _imported(self, column_fields: dict[str, list[str]]) -> list[str]:
         return [
-            name for key, names in column_fields.items() if key in self.columns for name in names
+            name
+            for key, names in column_fields.items()
+            if key in self.columns_found
+            for name in names
         ]
 
     @staticmethod
@@ -803,7 +610,7 @@ class LedgerImport:
                 new_households.append(plan.household)
                 continue
             causes_before = stored_causes[current.pk]
-            if "other_causes" not in self.columns:
+            if "other_causes" not in self.columns_found:
                 plan.other_causes = sorted(causes_before)
             extra = (
                 {"other_causes": [sorted(causes_before), sorted(plan.other_causes)]}
@@ -887,7 +694,9 @@ class LedgerImport:
 
     def _apply_incomes(self, plans, stored_incomes, entries) -> None:
         # A stored year's amounts change only where the file has their columns.
-        fields = [key for key in INCOME_AMOUNT_FIELDS if key in self.columns] + ["household_size"]
+        fields = [key for key in INCOME_AMOUNT_FIELDS if key in self.columns_found] + [
+            "household_size"
+        ]
         new, changed = [], []
         for plan in plans:
             income = plan.income

@@ -2,8 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from registry.choices import Role
-from registry.services import post_grant
+from core.posts import post_grant
 
 
 class Command(BaseCommand):
@@ -11,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("role", choices=Role.values)
+        parser.add_argument(
+            "role", help="a role code: village_cadre, township_office, county_office, admin …"
+        )
         parser.add_argument("area_code")
         parser.add_argument("--password", help="set (or reset) the user's password")
         parser.add_argument("--phone", default="", help="the post's contact phone (household card)")
@@ -29,6 +30,6 @@ class Command(BaseCommand):
                 "user": username,
                 "area": post.area.name,
                 "code": post.area_id,
-                "role": post.get_role_display(),
+                "role": post.role.name,
             }
         )

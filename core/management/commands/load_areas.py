@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from registry.services import areas_load_csv
+from core.areas import areas_load_csv
 
 
 class Command(BaseCommand):

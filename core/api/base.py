@@ -1,0 +1,39 @@
+"""What every API view of every app shares: area scope and what a reader may see."""
+
+from ..choices import Action
+from ..presenter import Presenter
+
+
+class ScopedViewMixin:
+    """Every object the view reads goes through the user's scope (core.scope.restrict):
+    another area's object is a 404. Writes are checked again by the services, for the action
+    they need (an edit over the area), and refused with a 403."""
+
+    read_action = Action.VIEW
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, self.read_action)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["presenter"] = Presenter(self.request.user)
+        return context
+
+    def read_input(self, instance=None, *, partial: bool = False) -> tuple[dict, int | None]:
+        """The request's validated fields, and the version an edit started from (the services
+        refuse an edit without one: core.locking)."""
+        serializer = self.get_serializer(instance, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        return data, data.pop("version", None)
+
+
+class ScopedSerializerMixin:
+    """Masks what the reader may not see in full (core.presenter)."""
+
+    def present(self, data: dict, area_code: str) -> dict:
+        presenter = self.context.get("presenter")
+        if presenter is None:
+            request = self.context.get("request")
+            presenter = Presenter(getattr(request, "user", None))
+        return presenter.data(data, area_code)

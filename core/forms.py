@@ -1,0 +1,61 @@
+"""Form pieces every app's pages use for optimistic locking (core.locking): the version the
+user opened, and the values each field showed when the page was opened."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class VersionField(forms.IntegerField):
+    """The version the user opened; a save from an older one is a conflict, not an overwrite."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        # A newer version on the server is a conflict for the service to judge, not a change
+        # the user made.
+        return False
+
+
+class OpenedValuesMixin:
+    """Each field carries the value the page showed when it was opened (a hidden initial input),
+    so what the user changed is known even when someone saved a newer version meanwhile: only
+    those fields are saved, and only where both changed the same field is there a conflict."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("version", "id"):
+                field.show_hidden_initial = True
+
+
+def opened_value(form, name):
+    """What the page showed for a field when the user opened it (its hidden initial input)."""
+    field = form.fields[name]
+    return field.hidden_widget().value_from_datadict(
+        form.data, form.files, form.add_initial_prefix(name)
+    )
+
+
+def opened_values(form) -> dict:
+    """The fields the user changed, as they were when the page was opened, as Python values
+    (for core.locking.lock's `opened`)."""
+    opened = {}
+    for name in form.changed_data:
+        if name in ("version", "id"):
+            continue
+        raw = opened_value(form, name)
+        try:
+            opened[name] = form.fields[name].clean(raw)
+        except ValidationError:
+            opened[name] = raw  # not a value the field takes: never equal, so a conflict
+    return opened
+
+
+def changed_values(form) -> dict:
+    """The cleaned values of the fields the user changed."""
+    return {
+        name: form.cleaned_data[name] for name in form.changed_data if name not in ("version", "id")
+    }

@@ -1,0 +1,190 @@
+"""Area scope with actions: who may do what, where. The one place that builds area filters.
+
+A user holds posts (岗位: a role in an area); a role is granted actions (view, edit, review,
+approve, sign, import, export, migrate) by the role → action table (core.RoleAction, data that
+an administrator edits). A user may do an action on a row when one of their posts grants it over
+an area that contains the row, and "contains" is a prefix test on the 12-digit statistical code.
+Every queryset that a page, endpoint, export, admin list, selector or task reads is narrowed here,
+by `restrict(queryset, user, action)`; nothing else in the project writes an area prefix filter
+(tests/core/test_scope_rules.py checks the source).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .choices import Action, AreaLevel
+
+LEVEL_DIGITS = {
+    AreaLevel.PROVINCE: 2,
+    AreaLevel.CITY: 4,
+    AreaLevel.COUNTY: 6,
+    AreaLevel.TOWNSHIP: 9,
+    AreaLevel.VILLAGE: 12,
+}
+CODE_DIGITS = LEVEL_DIGITS[AreaLevel.VILLAGE]
+
+
+def level_of(code: str) -> AreaLevel:
+    for level, digits in LEVEL_DIGITS.items():
+        if set(code[digits:]) <= {"0"}:
+            return level
+    raise ValueError(code)
+
+
+def significant_prefix(code: str) -> str:
+    """620623000000 -> 620623: the digits that every code inside the area starts with."""
+    return code[: LEVEL_DIGITS[level_of(code)]]
+
+
+def child_prefix_length(prefix: str) -> int | None:
+    """How many digits name the areas one level below an area's prefix (None below a village)."""
+    return next((d for d in sorted(LEVEL_DIGITS.values()) if d > len(prefix)), None)
+
+
+def _minimal(prefixes: Iterable[str]) -> tuple[str, ...]:
+    """Drop prefixes already covered by a shorter one, so each row is tested once."""
+    kept: list[str] = []
+    for prefix in sorted(set(prefixes), key=len):
+        if not any(prefix.startswith(shorter) for shorter in kept):
+            kept.append(prefix)
+    return tuple(sorted(kept))
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where a user may do one action: everywhere, or inside these area prefixes."""
+
+    everywhere: bool
+    prefixes: tuple[str, ...] = ()
+
+    def covers(self, code: str) -> bool:
+        return self.everywhere or any(code.startswith(prefix) for prefix in self.prefixes)
+
+    def __bool__(self) -> bool:
+        return self.everywhere or bool(self.prefixes)
+
+    def q(self, field: str) -> Q:
+        """Rows whose area code, in `field`, lies inside this reach."""
+        if self.everywhere:
+            return Q()
+        if not self.prefixes:
+            return Q(pk__in=[])
+        return _inside_any(self.prefixes, field)
+
+
+EVERYWHERE = Reach(True)
+NOWHERE = Reach(False)
+
+
+def _inside_any(prefixes: Iterable[str], field: str) -> Q:
+    q = Q()
+    for prefix in prefixes:
+        # A whole village code is an equality: the (village, id) index then yields rows in id
+        # order and a page stops after 50, where a LIKE range would sort (bench: 20 ms -> 1 ms).
+        lookup = field if len(prefix) == CODE_DIGITS else f"{field}__startswith"
+        q |= Q(**{lookup: prefix})
+    return q
+
+
+def _grants(user) -> dict[str, tuple[str, ...]]:
+    """Action -> area prefixes, from the user's posts and their roles' actions, in one query;
+    kept on the user object for the rest of the request."""
+    cached = getattr(user, "_scope_grants", None)
+    if cached is None:
+        from .models import Post
+
+        by_action: dict[str, set[str]] = {}
+        for area_id, action in Post.objects.filter(user_id=user.pk).values_list(
+            "area_id", "role__actions__action"
+        ):
+            if action:
+                by_action.setdefault(action, set()).add(significant_prefix(area_id))
+        cached = {action: _minimal(prefixes) for action, prefixes in by_action.items()}
+        user._scope_grants = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop what was worked out for this user object (after their posts or roles changed)."""
+    user.__dict__.pop("_scope_grants", None)
+
+
+def reach(user, action: str = Action.VIEW) -> Reach:
+    """Where the user may do the action."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOWHERE
+    if user.is_superuser:
+        return EVERYWHERE
+    prefixes = _grants(user).get(action, ())
+    return Reach(False, prefixes) if prefixes else NOWHERE
+
+
+def actions_of(user) -> set[str]:
+    """The actions the user may do somewhere."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Action.values)
+    return set(_grants(user))
+
+
+def area_field(model) -> str:
+    field = getattr(model.objects.none(), "area_field", "")
+    if not field:
+        raise TypeError(f"{model.__name__} has no area field: its queryset must be scoped.")
+    return field
+
+
+def restrict(queryset, user, action: str = Action.VIEW):
+    """The rows of `queryset` on which the user may do `action`."""
+    return queryset.filter(reach(user, action).q(area_field(queryset.model)))
+
+
+def within(queryset, code: str):
+    """The rows of `queryset` inside one area (a filter the user chose, not a permission)."""
+    return queryset.filter(_inside_any([significant_prefix(code)], area_field(queryset.model)))
+
+
+def allows(user, action: str, area_code: str) -> bool:
+    return reach(user, action).covers(area_code)
+
+
+DENIED = {
+    Action.VIEW: gettext_lazy("记录不存在，或不在您负责的地区内。"),
+    Action.EDIT: gettext_lazy("您没有修改该地区数据的权限。"),
+}
+
+
+def ensure(user, action: str, area_code: str) -> None:
+    """Raise PermissionDenied unless the user may do the action in the area."""
+    if not allows(user, action, area_code):
+        message = str(DENIED.get(action, "")) or _("您的岗位不能在该地区进行“%(action)s”。") % {
+            "action": Action(action).label
+        }
+        raise PermissionDenied(message)
+
+
+def ensure_somewhere(user, action: str, message: str | None = None) -> None:
+    """Raise PermissionDenied unless the user may do the action in some area."""
+    if not reach(user, action):
+        raise PermissionDenied(
+            message or _("您的岗位不能进行“%(action)s”。") % {"action": Action(action).label}
+        )
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows which field holds its rows' 12-digit area code."""
+
+    area_field = ""
+
+    def restrict(self, user, action: str = Action.VIEW):
+        return restrict(self, user, action)
+
+    def within(self, code: str):
+        return within(self, code)

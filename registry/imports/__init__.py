@@ -1,0 +1,3 @@
+"""The registry's import kinds: the household ledger (台账)."""
+
+from . import households  # noqa: F401  (registers the kind)
