@@ -162,7 +162,10 @@ class HouseholdAdmin(ScopedAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
-        """The service saved the causes; the inlines are read-only."""
+        """The service saved the causes; the inlines are read-only and save nothing (the
+        admin's change message still asks each formset what it saved)."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
         services.household_delete(actor=request.user, household=obj)

@@ -40,7 +40,6 @@ class HouseholdForm(OpenedValuesMixin, forms.ModelForm):
         fields = HOUSEHOLD_EDITABLE_FIELDS
         widgets = {
             "other_causes": forms.CheckboxSelectMultiple,
-            "removal_note": forms.TextInput,
         }
 
     def __init__(self, *args, user, **kwargs):

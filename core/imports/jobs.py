@@ -63,7 +63,7 @@ def import_job_run(*, job: ImportJob, apply: bool) -> None:
 
     try:
         pipeline = kinds.get(job.kind)(actor=job.user, progress=progress, **job.options)
-        report = pipeline.run(job.file.path, dry_run=not apply)
+        report = pipeline.run(job.file.path, dry_run=not apply, name=job.original_name)
     except UnreadableFile as error:
         ImportJob.objects.filter(pk=job.pk).update(
             status=status.FAILED, progress=100, report={"error": str(error)}

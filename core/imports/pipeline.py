@@ -110,6 +110,7 @@ class Pipeline:
         self.columns_found: dict[str, int] = {}
         self.headers: dict[str, str] = {}
         self.by_key = {spec.key: spec for spec in self.columns}
+        self.source = ""  # what the history says the changes came from: "导入：<file>"
 
     # --- what a kind provides -------------------------------------------------------------
 
@@ -170,7 +171,10 @@ class Pipeline:
     # --- the pipeline ----------------------------------------------------------------------
 
     @without_cycle_collection
-    def run(self, path, *, dry_run: bool = False) -> ImportReport:
+    def run(self, path, *, dry_run: bool = False, name: str = "") -> ImportReport:
+        """Import the file at `path`; `name` is what its user called it (the upload's name)."""
+        name = name or Path(path).name
+        self.source = _("导入：%(file)s") % {"file": name}
         self.report.file_hash = file_hash(path)
         sheets = read_workbook(path)
         before = (
@@ -197,7 +201,7 @@ class Pipeline:
             ImportRun.objects.create(
                 kind=self.kind,
                 user=self.actor if getattr(self.actor, "is_authenticated", False) else None,
-                file_name=Path(path).name[:255],
+                file_name=name[:255],
                 file_hash=self.report.file_hash,
                 dry_run=dry_run,
                 applied=self.report.applied,

@@ -34,6 +34,7 @@ from ..choices import (
     LabourSkill,
     MigrantWork,
     Relation,
+    RemovalReason,
     SchoolStatus,
     Sex,
 )
@@ -45,6 +46,7 @@ from ..models import (
     Member,
     PovertyCause,
 )
+from ..services.status import status_values
 
 C = ColumnSpec
 COLUMNS = [
@@ -72,6 +74,11 @@ COLUMNS = [
     C("main_cause", "主要致贫原因"),
     C("other_causes", "其他致贫原因"),
     C("planned_exit_year", "计划脱贫年度", ("计划脱贫年份",)),
+    # Status columns count only in a migration import (the MIGRATE action): services.status.
+    C("status", "户状态", ("贫困户状态", "状态", "脱贫状态")),
+    C("first_identified_year", "识别年度", ("识别年份", "纳入年度")),
+    C("exit_year", "脱贫年度", ("脱贫年份",)),
+    C("removal_reason", "清退/减少原因", ("清退原因", "减少原因")),
     C("phone", "联系电话", ("电话", "手机号码")),
     C("bank_name", "开户银行", ("开户行",)),
     C("bank_account", "银行账号", ("银行卡号", "账号")),
@@ -98,6 +105,13 @@ HOUSEHOLD_COLUMN_FIELDS = {
     "main_cause": ["main_cause_id"],
     "planned_exit_year": ["planned_exit_year"],
 }
+# What the status columns set on a stored household, in a migration import only.
+STATUS_COLUMN_FIELDS = {
+    "status": ["status", "removal_reason", "removal_note"],
+    "first_identified_year": ["first_identified_year"],
+    "exit_year": ["exit_year"],
+    "removal_reason": ["removal_reason"],
+}
 MEMBER_COLUMN_FIELDS = {
     "name": ["name"],
     "id_number": ["id_number"],
@@ -116,6 +130,7 @@ MEMBER_COLUMN_FIELDS = {
 HOUSEHOLD_KEYS = (
     "county", "township", "village", "group", "head_name", "size", "attribute", "standard",
     "main_cause", "other_causes", "planned_exit_year", "phone", "bank_name", "bank_account",
+    "status", "first_identified_year", "exit_year", "removal_reason",
     "year", *INCOME_AMOUNT_FIELDS,
 )  # fmt: skip
 APPLY_BATCH = 20_000  # families per batch when applying: a county in one, 500,000 rows in 7
@@ -123,7 +138,8 @@ APPLY_BATCH = 20_000  # families per batch when applying: a county in one, 500,0
 REPEATED_KEYS = (
     "county", "township", "village", "group", "attribute", "standard", "main_cause",
     "other_causes", "bank_name", "year", "sex", "ethnicity", "relation", "education",
-    "school_status", "health", "labour_skill", "migrant_work", "migrant_months",
+    "school_status", "health", "labour_skill", "migrant_work", "migrant_months", "status",
+    "removal_reason",
 )  # fmt: skip
 REQUIRED = ("village", "number", "name", "id_number", "relation")
 TOTAL_ROW = re.compile(r"^(小计|合计|总计)")
@@ -140,6 +156,8 @@ RELATION_SYNONYMS = {
     "祖父": "之祖父", "祖母": "之祖母", "外祖父": "之外祖父", "外祖母": "之外祖母",
 }  # fmt: skip
 CAUSE_SYNONYMS = {"缺劳动力": "缺劳力", "缺技能": "缺技术", "因病致贫": "因病", "因残致贫": "因残"}
+STATUS_SYNONYMS = {"贫困": "贫困户", "在册": "贫困户", "脱贫": "已脱贫", "已脱贫户": "已脱贫"}
+REMOVAL_SYNONYMS = {"死亡": "自然减少：死亡", "迁出": "自然减少：迁出", "识别不准": "识别不准清退"}
 ATTRIBUTE_SYNONYMS = {"一般户": "一般贫困户", "低保户": "低保贫困户", "五保户": "五保贫困户"}
 EDUCATION_SYNONYMS = {
     "文盲": "文盲或半文盲",
@@ -156,6 +174,7 @@ HEALTH_FLAGS = {
     "大病": "serious_illness",
     "残疾": "disabled",
 }
+STATUS_ERROR_COLUMNS = {"reason": "removal_reason", "year": "first_identified_year"}
 HEALTH_COLUMN = {name: "health" for name in HEALTH_FLAGS.values()}  # errors go to that column
 
 
@@ -214,6 +233,10 @@ class LedgerImport(Pipeline):
         self.households = RowMaker(Household, exclude=["head_name"])
         self.members = RowMaker(Member)
         self.incomes = RowMaker(Income)
+        # A county administrator moving households from the national system brings them with
+        # the status their ledger states; anyone else's new households are applicants.
+        self.migrating = scope.reach(actor, Action.MIGRATE)
+        self.status_ignored = False
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
         families = self.group(sheet.rows(), header_row)
@@ -375,8 +398,8 @@ class LedgerImport(Pipeline):
             attribute_id=attributes.get(attribute),
             main_cause_id=causes.get(cause_names[0]) if cause_names[0] else None,
             planned_exit_year=self.value(first, "planned_exit_year", norm.whole),
-            status=HouseholdStatus.REGISTERED,
             head_name="-",
+            **self._status(first, migrating=bool(code) and self.migrating.covers(code)),
         )
         if code:
             self.field_errors(first.row, errors)
@@ -411,6 +434,44 @@ class LedgerImport(Pipeline):
             [(ref, self.members.freeze(member)) for ref, member in members],
             income and self.incomes.freeze(income),
         )
+
+    def _status(self, first: RowRef, *, migrating: bool) -> dict:
+        """The status fields of a family's household. In a migration import they are what the
+        ledger states, computed as the status service computes them (status_values); in any
+        other import a new household is an applicant and the status columns are ignored."""
+        if not migrating:
+            if not self.status_ignored and any(
+                _filled(first.get(key)) for key in STATUS_COLUMN_FIELDS
+            ):
+                self.status_ignored = True
+                self.warn(
+                    first.row,
+                    "status",
+                    _(
+                        "户状态、识别年度、脱贫年度和清退原因只在县级管理员迁移导入时采用；"
+                        "本次新增的户为“申请中”，已有户的状态不变。"
+                    ),
+                )
+            return {"status": HouseholdStatus.APPLICANT}
+        to = (
+            self.value(first, "status", norm.choice, HouseholdStatus, STATUS_SYNONYMS)
+            or HouseholdStatus.REGISTERED
+        )
+        identified = self.value(first, "first_identified_year", norm.whole)
+        exit_year = self.value(first, "exit_year", norm.whole)
+        try:
+            return status_values(
+                current={"first_identified_year": identified, "exit_year": exit_year},
+                to=to,
+                year=exit_year if to == HouseholdStatus.EXITED else identified,
+                reason=self.value(
+                    first, "removal_reason", norm.choice, RemovalReason, REMOVAL_SYNONYMS
+                )
+                or "",
+            )
+        except ValidationError as error:
+            self.field_errors(first.row, error.message_dict, keys=STATUS_ERROR_COLUMNS)
+            return {"status": to}
 
     def _member(self, ref: RowRef) -> Member | None:
         name = norm.text(ref.get("name"))
@@ -575,6 +636,7 @@ class LedgerImport(Pipeline):
 
     def _apply_batch(self, plans: list[Plan], batch: str) -> None:
         household_fields = self._imported(HOUSEHOLD_COLUMN_FIELDS)
+        status_fields = list(dict.fromkeys(self._imported(STATUS_COLUMN_FIELDS)))
         numbers = [plan.family.number for plan in plans]
         stored = {
             h.number: h for h in Household.objects.filter(number__any=numbers).select_for_update()
@@ -617,10 +679,11 @@ class LedgerImport(Pipeline):
                 if set(plan.other_causes) != causes_before
                 else None
             )
+            migrated = self.migrating.covers(plan.household.village_id)
             self._take(
                 current,
                 plan.household,
-                household_fields,
+                [*household_fields, *status_fields] if migrated else household_fields,
                 self.report.households,
                 entries,
                 changed_households,
@@ -633,7 +696,7 @@ class LedgerImport(Pipeline):
         entries += [(h, ChangeAction.CREATE, None) for h in new_households]
         Household.objects.bulk_update(
             changed_households,
-            [*household_fields, "version", "updated_at"],
+            [*household_fields, *status_fields, "version", "updated_at"],
             batch_size=2000,
         )
         created = {h.pk for h in new_households}
@@ -657,7 +720,7 @@ class LedgerImport(Pipeline):
         self._refresh_summaries(
             [plan.household for plan in plans if plan.household.pk not in created]
         )
-        history.record_many(entries, actor=self.actor, batch=batch)
+        history.record_many(entries, actor=self.actor, batch=batch, source=self.source)
 
     def _apply_members(self, plans, stored_members, entries) -> None:
         fields = self._imported(MEMBER_COLUMN_FIELDS)

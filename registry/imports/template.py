@@ -20,7 +20,7 @@ from ..choices import (
     Sex,
 )
 from ..models import HouseholdAttribute, PovertyCause
-from .households import COLUMNS
+from .households import COLUMNS, STATUS_COLUMN_FIELDS
 
 TEXT_COLUMNS = {"number", "id_number", "phone", "bank_account"}
 INSTRUCTIONS = [
@@ -96,7 +96,11 @@ def write_template(village=None) -> bytes:
     notes.column_dimensions["A"].width = 120
 
     sheet = book.create_sheet("台账")
-    columns = [spec for spec in COLUMNS if spec.key != "serial"]
+    # The status columns serve a county's migration import only; the template is for new
+    # households and changes, whose status the procedures decide.
+    columns = [
+        spec for spec in COLUMNS if spec.key != "serial" and spec.key not in STATUS_COLUMN_FIELDS
+    ]
     sheet.append([spec.header for spec in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

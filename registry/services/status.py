@@ -36,14 +36,13 @@ def status_values(
     note: str = "",
 ) -> dict:
     """The status fields after a move to `to`, from the household's current ones: the year is
-    the identification year on entry, the exit year on exit, the return year on a return.
-    Raises ValidationError (at the field) when the move lacks what it needs."""
+    the identification year on entry, the exit year on exit, the return year on a return (a
+    migration import may not know it). Raises ValidationError (at the field) when the move
+    lacks what it needs."""
     if to not in S.values:
         raise ValidationError({"status": _("未知的户状态：%(value)s") % {"value": to}})
     values = {name: current.get(name) for name in HOUSEHOLD_STATUS_FIELDS}
     values.update(status=to, removal_reason="", removal_note="")
-    if to in (S.REGISTERED, S.EXITED) and not year:
-        raise ValidationError({"year": _("请填写年度。")})
     if to == S.REGISTERED:
         if current.get("status") == S.EXITED:
             values["return_year"] = year
@@ -76,6 +75,8 @@ def household_status_set(
     if not source:
         raise ValueError("a status change must name its source")
     scope.ensure(actor, action, household.village_id)
+    if to in (S.REGISTERED, S.EXITED) and not year:
+        raise ValidationError({"year": _("请填写年度。")})
     current = Household.objects.select_for_update().get(pk=household.pk)
     if to not in TRANSITIONS.get(current.status, set()):
         raise ValidationError(

@@ -125,8 +125,8 @@ def _write_ods(path, sheets, *, merged_title):
     document.save(str(path))
 
 
-@pytest.fixture
-def people():
+def sample_people() -> dict:
+    """Two families' people, each with a fresh valid ID number."""
     return {
         "head": ("马福海", id_number(), "户主"),
         "wife": ("马秀英", id_number(male=False), "配偶"),
@@ -134,6 +134,11 @@ def people():
         "head2": ("王建国", id_number(), "户主"),
         "daughter2": ("王玉兰", id_number(male=False), "女儿"),
     }
+
+
+@pytest.fixture
+def people():
+    return sample_people()
 
 
 @pytest.fixture(params=[".xlsx"])
