@@ -136,7 +136,9 @@ def bench_users():
     from core.models import Area, Post
     from core.posts import post_grant
 
-    village = Area.objects.filter(level="village", code__startswith=COUNTY).order_by("code").first()
+    village = (
+        Area.objects.within(COUNTY.ljust(12, "0")).filter(level="village").order_by("code").first()
+    )
     users = {}
     for username, role, code in [
         ("bench_county", Role.COUNTY_OFFICE, COUNTY),
@@ -160,7 +162,8 @@ def sample_values(rng: random.Random, n: int) -> dict[str, list[str]]:
     from core.models import Area
 
     villages = list(
-        Area.objects.filter(level="village", code__startswith=COUNTY)
+        Area.objects.within(COUNTY.ljust(12, "0"))
+        .filter(level="village")
         .order_by("code")
         .values_list("code", flat=True)
     )

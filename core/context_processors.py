@@ -12,4 +12,5 @@ def user_actions(request):
         "user_actions": actions,
         "user_can_register": Action.EDIT in actions,
         "user_can_import": Action.IMPORT in actions,
+        "user_can_export": Action.EXPORT in actions,
     }

@@ -202,21 +202,21 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
     record is written, so that an import does not hold a snapshot of every row it creates.
 
     On PostgreSQL the rows are COPY-ed: an import writes one record per household, member and
-    income, and COPY takes a fraction of the time of INSERTs built by the ORM."""
+    income, and COPY takes a fraction of the time of INSERTs built by the ORM. They are built a
+    chunk at a time before each COPY: a registered model's area or name may need a query, and
+    the connection can run none while a COPY is open."""
     batch = batch or str(uuid.uuid4())
     if not entries:
         return batch
-    rows = (
-        _row(instance, action, snapshot_fields(instance) if changes is None else changes)
-        for instance, action, changes in entries
-    )
     who = _signed(actor)
     source = source[:200]
     if connection.vendor != "postgresql":
         ChangeRecord.objects.bulk_create(
-            [ChangeRecord(**dict(zip(ROW_COLUMNS, row, strict=True)), **who, source=source,
-                          batch=batch)
-             for row in rows],
+            [
+                ChangeRecord(**dict(zip(ROW_COLUMNS, _row_of(entry), strict=True)), **who,
+                             source=source, batch=batch)
+                for entry in entries
+            ],
             batch_size=2000,
         )  # fmt: skip
         return batch
@@ -224,24 +224,33 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
     actor_id = who["actor"].pk if who["actor"] is not None else None
     encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all the rows
     changes_at = ROW_COLUMNS.index("changes")
-    copy_rows(
-        ChangeRecord._meta.db_table,
-        (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at"),
-        (
-            (
-                *row[:changes_at],
-                encode(row[changes_at]),
-                *row[changes_at + 1 :],
-                actor_id,
-                who["actor_name"],
-                source,
-                batch,
-                now,
+    columns = (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at")
+    for start in range(0, len(entries), COPY_CHUNK):
+        rows = []
+        for entry in entries[start : start + COPY_CHUNK]:
+            row = _row_of(entry)
+            rows.append(
+                (
+                    *row[:changes_at],
+                    encode(row[changes_at]),
+                    *row[changes_at + 1 :],
+                    actor_id,
+                    who["actor_name"],
+                    source,
+                    batch,
+                    now,
+                )
             )
-            for row in rows
-        ),
-    )
+        copy_rows(ChangeRecord._meta.db_table, columns, rows)
     return batch
+
+
+COPY_CHUNK = 5000
+
+
+def _row_of(entry) -> tuple:
+    instance, action, changes = entry
+    return _row(instance, action, snapshot_fields(instance) if changes is None else changes)
 
 
 def last_change(instance) -> ChangeRecord | None:

@@ -193,6 +193,7 @@ def household_list(request):
 @require_GET
 def household_export(request):
     """The filtered list as a member ledger (.xlsx): the same scope, filters and masking."""
+    scope.ensure_somewhere(request.user, Action.EXPORT, _("您的岗位不能导出数据。"))
     filterset, households = filtered_households(
         request, Household.objects.restrict(request.user, Action.EXPORT)
     )
