@@ -150,6 +150,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "600000"))
 # Uploaded ledgers hold ID numbers and bank accounts: kept this many days for the preview, the
 # marked copy and the confirmation, then deleted (purge_import_files, daily).
 IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "30"))
+# What /imports/new/ imports when no kind is named (core.imports.kinds).
+IMPORT_DEFAULT_KIND = "registry.households"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "login"

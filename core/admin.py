@@ -11,6 +11,7 @@ from django.utils.translation import gettext, gettext_lazy
 from . import locking, scope
 from .choices import Action
 from .errors import ConflictError
+from .history import tracked_model, tracked_models
 from .models import Area, ChangeRecord, ImportJob, ImportRun, Post, Role, RoleAction
 from .posts import post_check_level, post_user_prepare
 from .presenter import MASKERS, Presenter, mask_data
@@ -117,7 +118,7 @@ class RoleAdmin(admin.ModelAdmin):
     """The role → action table: what each role's holders may do inside their posts' areas.
     Readable by every post, changed by system administrators."""
 
-    list_display = ["code", "name", "level", "granted"]
+    list_display = ["name", "code", "level", "granted"]
     inlines = [RoleActionInline]
 
     @admin.display(description=gettext_lazy("权限"))
@@ -137,11 +138,24 @@ class RoleAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class TrackedModelFilter(admin.SimpleListFilter):
+    """The kinds of record by their names (家庭成员), not their labels (registry.member)."""
+
+    title = gettext_lazy("对象类型")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        return [(label, model._meta.verbose_name) for label, model in tracked_models().items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(ScopedAdmin):
     list_display = [
         "at",
-        "model",
+        "subject",
         "object_repr",
         "household_id",
         "action",
@@ -149,12 +163,17 @@ class ChangeRecordAdmin(ScopedAdmin):
         "source",
         "version",
     ]
-    list_filter = ["model", "action"]
+    list_filter = [TrackedModelFilter, "action"]
     search_fields = ["=household_id", "^actor_name"]
     show_full_result_count = False
 
     def area_code(self, obj) -> str:
         return obj.area_code
+
+    @admin.display(description=gettext_lazy("对象类型"), ordering="model")
+    def subject(self, obj) -> str:
+        model = tracked_model(obj.model)
+        return str(model._meta.verbose_name) if model else obj.model
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -68,6 +68,11 @@ def tracked(model) -> Tracked:
         ) from None
 
 
+def tracked_models() -> dict:
+    """Label -> model of every registered model."""
+    return {spec.label: model for model, spec in _TRACKED.items()}
+
+
 def tracked_model(label: str):
     """The registered model of a record's label, or None (a model since removed)."""
     return next((model for model, spec in _TRACKED.items() if spec.label == label), None)

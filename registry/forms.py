@@ -173,12 +173,9 @@ class ChangeHeadForm(forms.Form):
         self.fields["version"].initial = household.version
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("台账文件"),
-        help_text=_("支持 .xlsx、.xlsm、.xls（含 WPS）和 .ods；每位成员一行。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}),
-    )
+class LedgerOptionsForm(forms.Form):
+    """What a household ledger upload asks besides the file (LedgerImport.options_form)."""
+
     year = forms.IntegerField(
         label=_("收入年度"),
         required=False,

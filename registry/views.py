@@ -4,7 +4,6 @@ the field they concern."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,12 +20,9 @@ from core import idnumbers, scope
 from core.choices import Action, AreaLevel
 from core.errors import ConflictError
 from core.forms import changed_values, opened_values
-from core.imports.annotate import annotate
-from core.imports.issues import Issue
-from core.imports.jobs import import_job_confirm as confirm_import_job
-from core.imports.jobs import import_job_start, import_jobs_for
-from core.models import Area, ImportJob
+from core.models import Area
 from core.presenter import Presenter
+from core.views import is_htmx
 
 from . import ledger, selectors, services
 from .choices import HouseholdStatus, Relation
@@ -36,14 +32,12 @@ from .forms import (
     MONEY_FIELDS,
     ChangeHeadForm,
     HouseholdForm,
-    ImportForm,
     IncomeForm,
     MemberForm,
     MemberFormSet,
     MemberLeaveForm,
 )
 from .imports import template
-from .imports.households import LedgerImport
 from .models import Household, Income, Member
 
 PAGE_SIZE = 25
@@ -58,14 +52,6 @@ def _editable_household(request, pk: int) -> Household:
     if not scope.allows(request.user, Action.EDIT, household.village_id):
         raise PermissionDenied(_("您的岗位只能查看该户，不能修改。"))
     return household
-
-
-def _is_htmx(request) -> bool:
-    """An htmx request for a fragment; a history restore wants the whole page."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 def show_errors(error: ValidationError, form, member_forms=()) -> None:
@@ -143,7 +129,7 @@ def home(request):
                 (value, label, summary.by_status.get(value, 0))
                 for value, label in HouseholdStatus.choices
             ],
-            "posts": request.user.posts.select_related("area"),
+            "posts": request.user.posts.select_related("area", "role"),
             "total": sum(summary.by_status.values()),
         },
     )
@@ -182,7 +168,7 @@ def household_list(request):
         "ordering": request.GET.get("ordering", ""),
     }
     template = (
-        "registry/_household_table.html" if _is_htmx(request) else "registry/household_list.html"
+        "registry/_household_table.html" if is_htmx(request) else "registry/household_list.html"
     )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])  # the partial and the page share one URL
@@ -563,85 +549,3 @@ def household_change_head(request, pk: int):
         messages.success(request, _("户主已变更。"))
         return redirect("household-detail", pk=household.pk)
     return render(request, "registry/change_head.html", {"form": form, "household": household})
-
-
-# --- ledger import -----------------------------------------------------------------------------
-
-
-def _job(request, pk: int) -> ImportJob:
-    return get_object_or_404(import_jobs_for(request.user), pk=pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_new(request):
-    scope.ensure_somewhere(request.user, Action.IMPORT, _("您的岗位不能导入台账。"))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = import_job_start(
-                actor=request.user,
-                kind=LedgerImport.kind,
-                upload=form.cleaned_data["file"],
-                options={"year": form.cleaned_data["year"]},
-            )
-        except ValidationError as error:
-            show_errors(error, form)
-        else:
-            return redirect("import-job", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]  # my recent imports
-    return render(request, "registry/import_new.html", {"form": form, "jobs": jobs})
-
-
-@login_required
-@require_GET
-def import_job(request, pk: int):
-    job = _job(request, pk)
-    template = "registry/_import_status.html" if _is_htmx(request) else "registry/import_job.html"
-    report = job.report or {}
-    warnings = report.get("warnings") or []
-    counts = [report.get(kind) or {} for kind in ("households", "members", "incomes")]
-    return render(
-        request,
-        template,
-        {
-            "job": job,
-            "report": report,
-            "errors": (report.get("errors") or [])[:200],
-            # About the whole file (the same file imported before), shown up front; the rows'
-            # warnings are folded away.
-            "file_warnings": [w for w in warnings if not w.get("row")],
-            "row_warnings": [w for w in warnings if w.get("row")],
-            "changes_nothing": not any(c.get("created") or c.get("updated") for c in counts),
-            "keep_days": settings.IMPORT_KEEP_DAYS,
-        },
-    )
-
-
-@login_required
-@require_POST
-def import_job_confirm(request, pk: int):
-    job = _job(request, pk)
-    try:
-        confirm_import_job(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("import-job", pk=job.pk)
-
-
-@login_required
-@require_GET
-def import_job_errors(request, pk: int):
-    """The user's own workbook with every error marked, and an errors sheet."""
-    job = _job(request, pk)
-    if not job.file:
-        messages.error(request, _("上传的文件已超过保留期限并被删除，请重新上传。"))
-        return redirect("import-job", pk=job.pk)
-    issues = [Issue(**issue) for issue in job.report.get("errors", [])]
-    warnings = [Issue(**issue) for issue in job.report.get("warnings", [])]
-    response = HttpResponse(
-        annotate(job.file.path, issues, warnings),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.xlsx"'
-    return response

@@ -93,12 +93,21 @@ def file_hash(path) -> str:
 class Pipeline:
     """One run of an import of one kind, for one user (whose scope limits what it may change)."""
 
+    do_not_call_in_templates = True  # pages show the class's label, never instantiate it
     kind = ""  # "registry.households"
     label = ""  # what the pages call it
     action = Action.IMPORT  # what the user's post must grant somewhere to start one
     columns: list[ColumnSpec] = []
     required: tuple[str, ...] = ()
-    counted: tuple[str, ...] = ()  # the report's counts, in the order they are shown
+    counted: dict = {}  # the report's counts and their labels, in the order they are shown
+    # For the upload page: the kind's own questions (a Form class, its cleaned data becoming
+    # the pipeline's keyword arguments), a line about the file, the URL name of a template
+    # to download, and where the imported rows can be seen.
+    options_form = None
+    file_help = ""
+    template_url = ""
+    result_url = ""
+    result_label = ""
 
     def __init__(self, *, actor, progress=None):
         self.actor = actor
@@ -220,7 +229,8 @@ class Pipeline:
             phases[name] = phases.get(name, 0) + now - clock
             clock = now
 
-        header = find_header(sheets, self.columns)
+        # A header row names at least three known columns (a kind with fewer: all of them).
+        header = find_header(sheets, self.columns, minimum=min(3, len(self.required) or 1))
         if header is None:
             raise UnreadableFile(
                 _("找不到表头：应有“%(names)s”等列。")

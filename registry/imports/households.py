@@ -38,6 +38,7 @@ from ..choices import (
     SchoolStatus,
     Sex,
 )
+from ..forms import LedgerOptionsForm
 from ..models import (
     INCOME_AMOUNT_FIELDS,
     Household,
@@ -223,7 +224,16 @@ class LedgerImport(Pipeline):
     label = gettext_lazy("贫困户台账")
     columns = COLUMNS
     required = REQUIRED
-    counted = ("households", "members", "incomes")
+    counted = {
+        "households": gettext_lazy("户"),
+        "members": gettext_lazy("成员"),
+        "incomes": gettext_lazy("收入"),
+    }
+    file_help = gettext_lazy("每位成员一行；户的信息填在该户第一行即可。")
+    template_url = "ledger-template"
+    result_url = "household-list"
+    result_label = gettext_lazy("查看贫困户")
+    options_form = LedgerOptionsForm
 
     def __init__(self, *, actor, year: int | None = None, progress=None):
         super().__init__(actor=actor, progress=progress)

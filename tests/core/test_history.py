@@ -114,6 +114,7 @@ def test_the_history_pages_through_more_than_fifty(client, households, cadre_a):
     second = client.get(url, {"page": 2})
     assert second.status_code == 200 and len(second.context["history"]) == total - 50
     assert "1组" in second.text  # the oldest edits are on the last page
+    assert 'start="51"' in second.text  # numbered on from the first page
     assert client.get(reverse("household-history", args=[households["B"].pk])).status_code == 404
 
 
@@ -130,3 +131,11 @@ def test_history_is_masked_for_a_reader_who_does_not_keep_the_area(
     client.force_login(county_office)
     page = client.get(reverse("household-history", args=[household.pk])).text
     assert "6228480012345678" not in page and "622848******5678" in page
+
+
+def test_the_admin_names_record_kinds(client, households, superuser):
+    client.force_login(superuser)
+    page = client.get("/admin/core/changerecord/")
+    assert page.status_code == 200 and "家庭成员" in page.text
+    filtered = client.get("/admin/core/changerecord/", {"model": "registry.income"})
+    assert filtered.status_code == 200
