@@ -247,6 +247,7 @@ class LedgerImport(Pipeline):
         # the status their ledger states; anyone else's new households are applicants.
         self.migrating = scope.reach(actor, Action.MIGRATE)
         self.status_ignored = False
+        self.status_memo: dict[tuple, tuple[dict, dict]] = {}
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
         families = self.group(sheet.rows(), header_row)
@@ -469,19 +470,27 @@ class LedgerImport(Pipeline):
         )
         identified = self.value(first, "first_identified_year", norm.whole)
         exit_year = self.value(first, "exit_year", norm.whole)
-        try:
-            return status_values(
-                current={"first_identified_year": identified, "exit_year": exit_year},
-                to=to,
-                year=exit_year if to == HouseholdStatus.EXITED else identified,
-                reason=self.value(
-                    first, "removal_reason", norm.choice, RemovalReason, REMOVAL_SYNONYMS
+        reason = (
+            self.value(first, "removal_reason", norm.choice, RemovalReason, REMOVAL_SYNONYMS) or ""
+        )
+        # A county's ledger repeats a few combinations on every family: each is worked out once.
+        key = (to, identified, exit_year, reason)
+        if key not in self.status_memo:
+            try:
+                self.status_memo[key] = (
+                    status_values(
+                        current={"first_identified_year": identified, "exit_year": exit_year},
+                        to=to,
+                        year=exit_year if to == HouseholdStatus.EXITED else identified,
+                        reason=reason,
+                    ),
+                    {},
                 )
-                or "",
-            )
-        except ValidationError as error:
-            self.field_errors(first.row, error.message_dict, keys=STATUS_ERROR_COLUMNS)
-            return {"status": to}
+            except ValidationError as error:
+                self.status_memo[key] = {"status": to}, error.message_dict
+        values, errors = self.status_memo[key]
+        self.field_errors(first.row, errors, keys=STATUS_ERROR_COLUMNS)
+        return values
 
     def _member(self, ref: RowRef) -> Member | None:
         name = norm.text(ref.get("name"))
