@@ -19,6 +19,10 @@ class ScopedViewMixin:
         context["presenter"] = Presenter(self.request.user)
         return context
 
+    def conflict_data(self, current) -> dict:
+        """The record someone else changed, for a 409's `current`."""
+        return self.get_serializer(current).data
+
     def read_input(self, instance=None, *, partial: bool = False) -> tuple[dict, int | None]:
         """The request's validated fields, and the version an edit started from (the services
         refuse an edit without one: core.locking)."""

@@ -44,7 +44,10 @@ def _django_errors(error: DjangoValidationError) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, ConflictError):
         view = context.get("view")
-        current = view.get_serializer(exc.current).data if view is not None else None
+        current = None
+        if view is not None:
+            present = getattr(view, "conflict_data", None)
+            current = present(exc.current) if present else view.get_serializer(exc.current).data
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         # The same words whether the record does not exist or lies in another area.

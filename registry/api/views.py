@@ -103,6 +103,12 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         )
         return Response(self._fresh(household))
 
+    def conflict_data(self, current) -> dict:
+        """A stale member in a household edit comes back as the member it is now."""
+        if isinstance(current, Member):
+            return MemberDetailSerializer(current, context=self.get_serializer_context()).data
+        return self._fresh(current)
+
     def _member_changes(self, household, validated) -> list[dict]:
         if validated is None:
             return []

@@ -6,6 +6,7 @@ from registry.choices import Relation
 from registry.models import Household, Member
 
 from ..conftest import VILLAGE_A
+from ..factories import id_number
 
 
 def test_token_auth_returns_a_token_that_authenticates(client, cadre_a, households):
@@ -334,3 +335,54 @@ def test_lists_carry_members_in_summary_and_the_detail_in_full(api, households, 
     )
     assert "education" not in listed[0] and "education" in detail[0]
     assert listed[0]["id_number"] == detail[0]["id_number"]
+
+
+def test_a_household_and_its_members_change_in_one_edit(api, households, cadre_a):
+    """The edit page's service, shared: the household's fields, a member's change and a new
+    member in one request, all or nothing."""
+    household = households["A"]
+    spouse = household.members.get(relation=Relation.SPOUSE)
+    url = f"/api/households/{household.pk}/"
+    newborn = {"name": "张小宝", "id_number": id_number(), "relation": "grandson"}
+    response = api(cadre_a).patch(
+        url,
+        {
+            "phone": "13900000001",
+            "version": household.version,
+            "members": [{"id": spouse.pk, "version": spouse.version, "dibao": True}, newborn],
+        },
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["phone"] == "13900000001" and body["size"] == 4
+    spouse.refresh_from_db()
+    assert spouse.dibao is True and spouse.version == 2
+    # A bad member keeps everything back, and says where.
+    household.refresh_from_db()
+    response = api(cadre_a).patch(
+        url,
+        {
+            "phone": "13900000002",
+            "version": household.version,
+            "members": [{"id": spouse.pk, "version": spouse.version, "migrant_months": 13}],
+        },
+    )
+    assert response.status_code == 400 and "members.0.migrant_months" in response.json()
+    household.refresh_from_db()
+    assert household.phone == "13900000001"
+    # A stale member version is a 409, with the member as it is now.
+    response = api(cadre_a).patch(
+        url,
+        {
+            "version": household.version,
+            "members": [{"id": spouse.pk, "version": 1, "dibao": False}],
+        },
+    )
+    assert response.status_code == 409 and response.json()["current"]["id"] == spouse.pk
+    # Another household's member cannot be named.
+    other = households["B"].members.first()
+    response = api(cadre_a).patch(
+        url,
+        {"version": household.version, "members": [{"id": other.pk, "version": 1, "dibao": True}]},
+    )
+    assert response.status_code == 400 and "members.0.id" in response.json()
