@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import scope
 from ..models import ImportJob
+from ..tasks import apply_import_job, validate_import_job
 from . import kinds
 from .issues import UnreadableFile
 from .reading import SUFFIXES
@@ -23,8 +24,6 @@ logger = logging.getLogger(__name__)
 
 def import_job_start(*, actor, kind: str, upload, options: dict | None = None) -> ImportJob:
     """Keep an uploaded file and queue its validation (a dry run) in the background."""
-    from ..tasks import validate_import_job
-
     pipeline = kinds.get(kind)
     scope.ensure_somewhere(
         actor, pipeline.action, _("您的岗位不能导入%(label)s。") % {"label": pipeline.label}
@@ -87,8 +86,6 @@ def import_job_run(*, job: ImportJob, apply: bool) -> None:
 @transaction.atomic
 def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     """The user has seen the preview: apply the file, once."""
-    from ..tasks import apply_import_job
-
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.user_id != actor.pk and not actor.is_superuser:
         raise PermissionDenied(_("只能确认自己上传的导入任务。"))
