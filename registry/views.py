@@ -244,17 +244,19 @@ def household_detail(request, pk: int):
     members = presenter.rows(household.members.order_by("left_on", "id"), household.village_id)
     household = presenter.row(household, household.village_id)
     history = selectors.household_history_page(household, presenter=presenter)
+    incomes = _income_rows(household)
     return render(
         request,
         "registry/household_detail.html",
         {
             "household": household,
             "members": members,
-            "incomes": _income_rows(household),
+            "incomes": incomes,
             "history": history.rows,
             "history_page": history,
             "can_edit": in_full,
             "income_year": selectors.current_income_year(),
+            "income_years": {row["income"].year for row in incomes},
         },
     )
 
@@ -402,7 +404,9 @@ def _save_household_and_members(actor, household, form, formset) -> tuple[bool, 
 def income_edit(request, pk: int, year: int | None = None):
     household = _editable_household(request, pk)
     income = get_object_or_404(Income, household=household, year=year) if year else None
-    initial = {} if income else {"year": selectors.current_income_year()}
+    year_now = selectors.current_income_year()
+    recorded_now = income is None and household.incomes.filter(year=year_now).exists()
+    initial = {} if income or recorded_now else {"year": year_now}
     form = IncomeForm(request.POST or None, instance=income, household=household, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -441,6 +445,10 @@ def income_edit(request, pk: int, year: int | None = None):
             "income": income,
             "preview": _income_preview(household, request.POST or form.initial, income),
             "conflict": conflict,
+            # A year already recorded is corrected on its own page: point to it.
+            "recorded": None
+            if income or "year" not in form.errors
+            else household.incomes.filter(year=_whole(form.data.get("year"))).first(),
         },
     )
 

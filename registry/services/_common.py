@@ -31,7 +31,7 @@ def save(instance, **kwargs) -> None:
             instance.save(**kwargs)
     except IntegrityError as error:
         for constraint in type(instance)._meta.constraints:
-            if constraint.name in str(error):
+            if _names(constraint, instance, str(error)):
                 field_name = CONSTRAINT_FIELDS.get(constraint.name, "__all__")
                 raise ValidationError(
                     {field_name: str(constraint.violation_error_message)}
@@ -39,6 +39,20 @@ def save(instance, **kwargs) -> None:
         if isinstance(instance, Household) and "_number_" in str(error):
             raise ValidationError({"number": _("该户编号已被使用。")}) from error
         raise
+
+
+def _names(constraint, instance, message: str) -> bool:
+    """Does the database's message name this constraint? PostgreSQL gives its name; SQLite
+    gives the columns of a unique one ("UNIQUE constraint failed: registry_income.household_id,
+    registry_income.year")."""
+    if constraint.name in message:
+        return True
+    fields = getattr(constraint, "fields", ())
+    if not fields or "UNIQUE constraint failed" not in message:
+        return False
+    meta = instance._meta
+    columns = ", ".join(f"{meta.db_table}.{meta.get_field(name).column}" for name in fields)
+    return message.rstrip().endswith(columns)
 
 
 def status_refused(data) -> dict:

@@ -1,6 +1,8 @@
 """Incomes (年度收入): a household's income for a year, recorded once and then corrected."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import history, locking, scope
 from core.choices import Action, ChangeAction
@@ -16,6 +18,10 @@ def income_record(*, actor, household: Household, year: int, data: dict) -> Inco
     """Record a household's income for a year; the household size defaults to its live members."""
     scope.ensure(actor, Action.EDIT, household.village_id)
     reject_unknown(data, INCOME_FIELDS)
+    if Income.objects.filter(household=household, year=year).exists():
+        raise ValidationError(
+            {"year": _("该户 %(year)s 年度的收入已登记，请修改原记录。") % {"year": year}}
+        )
     income = Income(household=household, year=year, **data)
     if income.household_size is None:
         income.household_size = household.size or None
