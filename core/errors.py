@@ -2,6 +2,7 @@
 turns them into responses. Field errors use Django's ValidationError; permission errors use
 Django's PermissionDenied."""
 
+from django.db import DataError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,8 @@ class ConflictError(Exception):
         self.current = current
         self.fields = list(fields)
         super().__init__(str(self.message % {"version": current.version}))
+
+
+def is_nul_error(error: Exception) -> bool:
+    """PostgreSQL refused a NUL character (in a URL, an id or a form value)."""
+    return isinstance(error, DataError) and "NUL" in str(error)

@@ -426,7 +426,9 @@ class Member(Versioned):
     dibao = models.BooleanField(_("享受低保"), default=False)
     tekun = models.BooleanField(_("特困供养"), default=False)
 
-    joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
+    # Unknown (empty) for members present when the household was registered or imported: the
+    # family existed before the registry, so a later leave may be dated any time before.
+    joined_on = models.DateField(_("加入日期"), null=True, blank=True)
     join_reason = models.CharField(
         _("加入原因"),
         max_length=12,
@@ -526,6 +528,11 @@ class Member(Versioned):
                     ) % {"date": parsed.birth_date.isoformat()}
         else:
             self.id_number = idnumbers.normalize(self.id_number)
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            errors.setdefault("birth_date", gettext("出生日期不能晚于今天。"))
+        if self.left_on and self.left_on > today:
+            errors["left_on"] = gettext("减员日期不能晚于今天。")
         if self.migrant_work == MigrantWork.NONE and self.migrant_months:
             errors["migrant_months"] = gettext("未外出务工的成员务工时间应为 0。")
         if self.disability_certificate and not self.disabled:

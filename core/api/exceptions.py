@@ -4,16 +4,18 @@ Validation errors come back per field, with nested fields as dotted keys ("membe
 whether DRF or a service found them; a stale edit is a 409 with the newer data.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..errors import ConflictError
+from ..errors import ConflictError, is_nul_error
 
 
 def flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -49,6 +51,17 @@ def exception_handler(exc, context):
             present = getattr(view, "conflict_data", None)
             current = present(exc.current) if present else view.get_serializer(exc.current).data
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+    if is_nul_error(exc):
+        # A NUL in a URL or an id: PostgreSQL refuses it before any row is read.
+        exc = ParseError(_("请求中含有不允许的字符（NUL）。"))
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {
+                "detail": _("请求体过大，上限为 %(kb)d KB。")
+                % {"kb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024}
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, Http404):
         # The same words whether the record does not exist or lies in another area.
         exc = NotFound(_("记录不存在，或不在您负责的地区内。"))

@@ -47,6 +47,7 @@ from ..models import (
     Member,
     PovertyCause,
 )
+from ..services.members import check_size
 from ..services.status import status_values
 
 C = ColumnSpec
@@ -427,6 +428,9 @@ class LedgerImport(Pipeline):
                 _("户编号 %(number)s 应有且只有一位户主，现有 %(count)d 位。")
                 % {"number": family.number, "count": len(heads)},
             )
+        too_many = check_size(len(members))
+        if too_many:
+            self.error(first.row, "number", too_many)
         size = self.value(first, "size", norm.whole)
         if size and size != len(members):
             self.warn(

@@ -31,6 +31,9 @@ def household_register(*, actor, village: Area, members: Sequence[dict], **field
     reject_unknown(fields, HOUSEHOLD_FIELDS)
     if not members:
         raise ValidationError({"members": _("请至少登记一名家庭成员（户主）。")})
+    too_many = member_rules.check_size(len(members))
+    if too_many:
+        raise ValidationError({"members": too_many})
     household = Household(village=village, **fields)
     heads = [m.get("name", "") for m in members if m.get("relation") == Relation.HEAD]
     household.head_name = heads[0] if heads else ""

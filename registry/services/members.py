@@ -4,6 +4,7 @@ household (one live record per person, one head)."""
 from collections import Counter
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -63,6 +64,18 @@ def check_one_head(live_members: Sequence[Member]) -> None:
         raise ValidationError({"relation": _("一户只能有一位户主。")})
 
 
+def check_size(size: int) -> str | None:
+    """A household has at most settings.HOUSEHOLD_MAX_MEMBERS live members: a larger one is a
+    mistake (or a probe of ID numbers), not a family."""
+    limit = settings.HOUSEHOLD_MAX_MEMBERS
+    if size > limit:
+        return _("一户最多登记 %(limit)d 名在册成员，现有 %(size)d 名。") % {
+            "limit": limit,
+            "size": size,
+        }
+    return None
+
+
 def household_summary(live: Sequence[tuple[str, str]]) -> tuple[int, str | None]:
     """(size, head's name) of a household from its live members' (relation, name): the two
     columns kept on the household row for lists. The importer computes the same in SQL; a
@@ -96,7 +109,7 @@ def build_member(household: Household, data: dict, prefix: str) -> tuple[Member,
 
 def _added(actor, household: Household, data: dict, prefix: str = "") -> tuple[Member, dict]:
     """A new member built and checked against the household's live members; not saved."""
-    data = {"join_reason": MemberJoinReason.OTHER_IN, **data}
+    data = {"join_reason": MemberJoinReason.OTHER_IN, "joined_on": timezone.localdate(), **data}
     member, errors = build_member(household, data, prefix)
     errors.update(check_identities(actor, [member], [prefix]))
     if (
@@ -115,6 +128,9 @@ def member_add(*, actor, household: Household, data: dict) -> Member:
     scope.ensure(actor, Action.EDIT, household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     member, errors = _added(actor, household, data)
+    size_error = check_size(household.members.live().count() + 1)
+    if size_error:
+        errors.setdefault("__all__", [size_error])
     if errors:
         raise ValidationError(errors)
     save(member)
@@ -185,7 +201,7 @@ def member_leave(
     current.leave_reason = reason
     current.leave_note = note
     current.full_clean(validate_constraints=False)
-    if current.left_on < current.joined_on:
+    if current.joined_on and current.left_on < current.joined_on:
         raise ValidationError(
             {
                 "left_on": _("减员日期不能早于加入日期（%(date)s）。")
