@@ -6,7 +6,9 @@ DEMO_HOUSEHOLDS ?= 120
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/poverty_registry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install browser lint format messages clean
+PORT ?= 8000
+
+.PHONY: run test install browser services lint format messages clean
 
 # Reinstall only when the dependency list changes.
 $(BIN)/.installed: pyproject.toml
@@ -28,10 +30,28 @@ run: export DEBUG = 1
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --households $(DEMO_HOUSEHOLDS) --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The tests' PostgreSQL and Redis on this machine: started when installed but stopped, and
+# named when missing. (Skipped when DATABASE_URL points elsewhere.)
+services:
+	@case "$${DATABASE_URL:-$(TEST_DATABASE_URL)}" in *@127.0.0.1*|*@localhost*) \
+	  command -v pg_isready >/dev/null || { echo "PostgreSQL is not installed: apt-get install postgresql (13 or newer)"; exit 1; }; \
+	  pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	    echo "Starting PostgreSQL"; \
+	    pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n 1)" main start; \
+	    for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }; \
+	  pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL does not answer on 127.0.0.1:5432"; exit 1; };; esac
+	@case "$${REDIS_URL:-$(TEST_REDIS_URL)}" in *//127.0.0.1*|*//localhost*) \
+	  command -v redis-server >/dev/null || { echo "Redis is not installed: apt-get install redis-server"; exit 1; }; \
+	  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+	    echo "Starting Redis"; \
+	    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null; \
+	    for i in $$(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; }; \
+	  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis does not answer on 127.0.0.1:6379"; exit 1; };; esac
 
 test: export SECRET_KEY = test-only-secret-key-not-for-production
-test: install browser
+test: install browser services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

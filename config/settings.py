@@ -6,7 +6,6 @@ eagerly in the web process. Production and CI set DATABASE_URL (PostgreSQL) and 
 
 import os
 import secrets
-import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -28,11 +27,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 # DEBUG only when asked for (`make run` asks). Without SECRET_KEY a random key is made per
-# process: nothing can be forged with it, but sessions end at each restart, so production sets it.
+# process: nothing can be forged with it, but sessions end at each restart, so production sets it
+# (a production server warns: config/production.py; management commands run by hand do not).
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
-if "SECRET_KEY" not in os.environ and not DEBUG:
-    warnings.warn("SECRET_KEY is not set: sessions will not survive a restart.", stacklevel=1)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

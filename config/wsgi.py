@@ -3,7 +3,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.production import warn_about_missing_settings
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+warn_about_missing_settings()
 application = get_wsgi_application()
 
 # What is loaded by now lives as long as the process. Freezing it spares the cyclic garbage

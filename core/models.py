@@ -293,3 +293,16 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def changes_nothing(self) -> bool:
+        """A validated file whose every row is already stored as it says."""
+        counts = [value for value in (self.report or {}).values() if isinstance(value, dict)]
+        return self.status == self.Status.READY and not any(
+            count.get("created") or count.get("updated") for count in counts
+        )
+
+    @property
+    def outcome(self) -> str:
+        """The status as the user should read it: a preview that would change nothing says so."""
+        return str(_("无变化")) if self.changes_nothing else self.get_status_display()

@@ -102,7 +102,7 @@ def import_job(request, pk: int):
             # warnings are folded away.
             "file_warnings": [w for w in warnings if not w.get("row")],
             "row_warnings": [w for w in warnings if w.get("row")],
-            "changes_nothing": not any(c.get("created") or c.get("updated") for c in counts),
+            "changes_nothing": job.changes_nothing,
             "keep_days": settings.IMPORT_KEEP_DAYS,
         },
     )

@@ -46,6 +46,10 @@ class HouseholdForm(OpenedValuesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         villages = Area.objects.restrict(user, Action.EDIT).filter(level=AreaLevel.VILLAGE)
         self.fields["village"].queryset = villages
+        if not self.instance.pk:
+            only = list(villages[:2])
+            if len(only) == 1:  # a cadre of one village does not pick it from a list
+                self.fields["village"].initial = only[0].pk
         self.fields["other_causes"].queryset = PovertyCause.objects.filter(active=True)
         self.fields["main_cause"].queryset = PovertyCause.objects.filter(active=True)
         if self.instance.pk:
@@ -152,7 +156,10 @@ class IncomeForm(OpenedValuesMixin, forms.ModelForm):
 
 class MemberLeaveForm(forms.Form):
     version = VersionField()
-    reason = forms.ChoiceField(label=_("减员原因"), choices=MemberLeaveReason.choices)
+    # No default: a careless save must not record a death.
+    reason = forms.ChoiceField(
+        label=_("减员原因"), choices=[("", _("请选择")), *MemberLeaveReason.choices]
+    )
     left_on = forms.DateField(
         label=_("减员日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

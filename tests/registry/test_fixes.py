@@ -199,3 +199,71 @@ def test_an_imported_family_over_the_limit_is_an_error_at_its_cell(tmp_path, sup
     assert any(
         issue.column == "户编号" and "最多登记 2 名" in issue.message for issue in report.errors
     )
+
+
+# --- 14, 16: the pages ------------------------------------------------------------------------
+
+
+def test_the_leave_reason_has_no_default(client, households, cadre_a):
+    daughter = households["A"].members.get(relation="daughter")
+    client.force_login(cadre_a)
+    url = reverse("member-leave", args=[daughter.pk])
+    page = client.get(url)
+    assert page.context["form"]["reason"].value() in (None, "")
+    careless = client.post(url, {"version": daughter.version, "note": "x"})
+    assert careless.status_code == 200 and "reason" in careless.context["form"].errors
+    daughter.refresh_from_db()
+    assert daughter.is_live
+
+
+def test_a_cadre_of_one_village_does_not_pick_it(client, areas, cadre_a, township_office):
+    from registry.forms import HouseholdForm
+
+    assert HouseholdForm(user=cadre_a).fields["village"].initial == "620623100200"
+    from core.models import RoleAction
+
+    RoleAction.objects.create(role_id="township_office", action="edit")
+    assert HouseholdForm(user=township_office).fields["village"].initial is None  # two villages
+
+
+# --- 21: the recent imports say "no change" as the job page does ------------------------------
+
+
+def test_a_job_that_changes_nothing_reads_so_in_the_list(client, cadre_a):
+    from core.models import ImportJob
+
+    report = {"households": {"created": 0, "updated": 0, "unchanged": 2}, "errors": []}
+    job = ImportJob.objects.create(
+        kind="registry.households",
+        user=cadre_a,
+        original_name="a.xlsx",
+        status="ready",
+        report=report,
+    )
+    assert job.changes_nothing and job.outcome == "无变化"
+    client.force_login(cadre_a)
+    assert 'a.xlsx</a> <span class="muted">' in client.get("/imports/new/").text
+    assert "无变化" in client.get("/imports/new/").text
+
+
+# --- 25: a command run by hand does not warn about SECRET_KEY; a server does -----------------
+
+
+def test_only_a_server_warns_about_a_missing_secret_key(monkeypatch):
+    import os
+    import subprocess
+    import sys
+    import warnings
+
+    from config.production import warn_about_missing_settings
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0 and "SECRET_KEY" not in result.stderr
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_about_missing_settings()
+    assert any("SECRET_KEY" in str(warning.message) for warning in caught)
