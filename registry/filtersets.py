@@ -15,7 +15,8 @@ from . import selectors
 from .choices import HouseholdStatus, MonitoringCategory, Relation
 from .models import Household, HouseholdAttribute, Income, Member, PovertyCause
 
-_ID_LIKE = re.compile(r"^[\dX]{4,18}$")
+# Six digits or more: a household number's prefix (numbers run to 19 digits), or an ID number.
+_NUMBER_LIKE = re.compile(r"^\d{6,}X?$")
 
 
 def area_code_or_none(value: str) -> str | None:
@@ -55,17 +56,20 @@ def whole_id_number(text: str) -> str | None:
 
 
 def search_households(qs, value: str):
-    """Name or number search: a live member's name prefix, a whole ID number, or a household
-    number prefix. The head is a live member too, so one member subquery covers 户主 and family."""
+    """Name or number search: a live member's name prefix; or, for six digits or more, a
+    household number prefix, and a live member's whole ID number when the digits are one (a
+    15-digit number upgraded). The head is a live member too, so one member subquery covers
+    户主 and family."""
     text = idnumbers.normalize(value)
     if not text:
         return qs
-    number = whole_id_number(text)
-    if number:
-        by_id = Member.objects.live().filter(id_number=number).values("household_id")
-        return qs.filter(Q(pk__in=by_id) | Q(number=text))
-    if _ID_LIKE.match(text):
-        return qs.filter(number__startswith=text)
+    if _NUMBER_LIKE.match(text):
+        match = Q(number__startswith=text)
+        number = whole_id_number(text)
+        if number:
+            by_id = Member.objects.live().filter(id_number=number).values("household_id")
+            match |= Q(pk__in=by_id)
+        return qs.filter(match)
     by_name = Member.objects.live().filter(name__startswith=text).values("household_id")
     return qs.filter(pk__in=by_name)
 

@@ -267,3 +267,25 @@ def test_only_a_server_warns_about_a_missing_secret_key(monkeypatch):
         warnings.simplefilter("always")
         warn_about_missing_settings()
     assert any("SECRET_KEY" in str(warning.message) for warning in caught)
+
+
+# --- 17: household numbers are found by any prefix of six digits or more ----------------------
+
+
+@pytest.mark.parametrize("digits", [6, 15, 17, 18, 19])
+def test_a_household_number_is_found_by_its_prefix(api, areas, cadre_a, digits):
+    from ..factories import make_household
+
+    number = "6206231002000012345"  # 19 digits, not an ID number
+    household = make_household(village="620623100200", actor=cadre_a, number=number)
+    make_household(village="620623100200", actor=cadre_a, number="6206231002009999999")
+    found = api(cadre_a).get("/api/households/", q=number[:digits]).json()["results"]
+    assert household.pk in [row["id"] for row in found]
+    if digits >= 15:
+        assert len(found) == 1
+
+
+def test_a_whole_id_number_still_finds_its_household(api, households, cadre_a):
+    head = households["A"].members.get(relation="head")
+    found = api(cadre_a).get("/api/households/", q=head.id_number).json()["results"]
+    assert [row["id"] for row in found] == [households["A"].pk]
