@@ -171,11 +171,12 @@ ROW_COLUMNS = (
 
 def _row(instance, action: str, changes: dict) -> tuple:
     """The record's columns that depend on the changed row, in ROW_COLUMNS order."""
-    spec = tracked(type(instance))
+    spec = _TRACKED.get(type(instance)) or tracked(type(instance))
+    name = spec.name(instance)
     return (
         spec.label,
         instance.pk,
-        str(spec.name(instance))[:200],
+        (name if type(name) is str else str(name))[:200],
         spec.area(instance),
         spec.household(instance),
         action,

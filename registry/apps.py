@@ -29,6 +29,8 @@ class RegistryConfig(AppConfig):
     }
 
     def ready(self):
+        from operator import attrgetter
+
         from django.utils.translation import gettext
 
         from core import history
@@ -36,23 +38,24 @@ class RegistryConfig(AppConfig):
         from . import imports  # noqa: F401  (registers the household ledger import)
         from .models import Household, Income, Member
 
+        # attrgetter, not lambdas: an import records every row it writes.
         history.track(
             Household,
-            area=lambda household: household.village_id,
-            household=lambda household: household.pk,
+            area=attrgetter("village_id"),
+            household=attrgetter("pk"),
             name=lambda household: household.head_name or household.number,
             untracked=("head_name", "size"),
             many_to_many=("other_causes",),
         )
         history.track(
             Member,
-            area=lambda member: member.household.village_id,
-            household=lambda member: member.household_id,
-            name=lambda member: member.name,
+            area=attrgetter("household.village_id"),
+            household=attrgetter("household_id"),
+            name=attrgetter("name"),
         )
         history.track(
             Income,
-            area=lambda income: income.household.village_id,
-            household=lambda income: income.household_id,
+            area=attrgetter("household.village_id"),
+            household=attrgetter("household_id"),
             name=lambda income: gettext("%(year)s 年度收入") % {"year": income.year},
         )

@@ -13,6 +13,7 @@ import functools
 import gc
 import hashlib
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +115,8 @@ class Pipeline:
         # progress(percent) is told how far validation has come, for a progress bar.
         self.progress = progress or (lambda _percent: None)
         self.report = ImportReport(counts={name: Counts() for name in self.counted})
-        self.parsed: dict[str, dict] = {}  # column key -> {(type, cell): (value, messages)}
+        # column key -> {(type, cell): (value, messages)}
+        self.parsed: defaultdict[str, dict] = defaultdict(dict)
         self.sheet = ""
         self.columns_found: dict[str, int] = {}
         self.headers: dict[str, str] = {}
@@ -163,7 +165,7 @@ class Pipeline:
         """A cell through its normaliser; a bad value is an error at the cell. A column's
         verdicts are remembered per value: its labels repeat on every row."""
         raw = ref.get(key)
-        memo = self.parsed.setdefault(key, {})
+        memo = self.parsed[key]
         try:
             value, messages = memo[type(raw), raw]
         except KeyError:
