@@ -228,20 +228,28 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
         return batch
     now = timezone.now()
     actor_id = who["actor"].pk if who["actor"] is not None else None
+    actor_name = who["actor_name"]
     encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all the rows
-    changes_at = ROW_COLUMNS.index("changes")
     columns = (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at")
+    specs = {}
     for start in range(0, len(entries), COPY_CHUNK):
         rows = []
-        for entry in entries[start : start + COPY_CHUNK]:
-            row = _row_of(entry)
+        for instance, action, changes in entries[start : start + COPY_CHUNK]:
+            model = type(instance)
+            spec = specs.get(model) or specs.setdefault(model, tracked(model))
+            name = spec.name(instance)
             rows.append(
                 (
-                    *row[:changes_at],
-                    encode(row[changes_at]),
-                    *row[changes_at + 1 :],
+                    spec.label,
+                    instance.pk,
+                    (name if type(name) is str else str(name))[:200],
+                    spec.area(instance),
+                    spec.household(instance),
+                    action,
+                    encode(snapshot_fields(instance) if changes is None else changes),
+                    getattr(instance, "version", None),
                     actor_id,
-                    who["actor_name"],
+                    actor_name,
                     source,
                     batch,
                     now,
