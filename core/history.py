@@ -208,9 +208,7 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
     record is written, so that an import does not hold a snapshot of every row it creates.
 
     On PostgreSQL the rows are COPY-ed: an import writes one record per household, member and
-    income, and COPY takes a fraction of the time of INSERTs built by the ORM. They are built a
-    chunk at a time before each COPY: a registered model's area or name may need a query, and
-    the connection can run none while a COPY is open."""
+    income, and COPY takes a fraction of the time of INSERTs built by the ORM."""
     batch = batch or str(uuid.uuid4())
     if not entries:
         return batch
@@ -229,37 +227,49 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
     now = timezone.now()
     actor_id = who["actor"].pk if who["actor"] is not None else None
     actor_name = who["actor_name"]
-    encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all the rows
-    columns = (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at")
+    # First what a registered model may need a query for (its name, area, household): no
+    # query can run while the COPY is open. The rows themselves are then streamed, so that
+    # PostgreSQL takes them in as they are made.
     specs = {}
-    for start in range(0, len(entries), COPY_CHUNK):
-        rows = []
-        for instance, action, changes in entries[start : start + COPY_CHUNK]:
-            model = type(instance)
-            spec = specs.get(model) or specs.setdefault(model, tracked(model))
-            name = spec.name(instance)
-            rows.append(
-                (
-                    spec.label,
-                    instance.pk,
-                    (name if type(name) is str else str(name))[:200],
-                    spec.area(instance),
-                    spec.household(instance),
-                    action,
-                    encode(snapshot_fields(instance) if changes is None else changes),
-                    getattr(instance, "version", None),
-                    actor_id,
-                    actor_name,
-                    source,
-                    batch,
-                    now,
-                )
+    named = []
+    for instance, _action, _changes in entries:
+        model = type(instance)
+        spec = specs.get(model) or specs.setdefault(model, tracked(model))
+        name = spec.name(instance)
+        named.append(
+            (
+                spec.label,
+                (name if type(name) is str else str(name))[:200],
+                spec.area(instance),
+                spec.household(instance),
             )
-        copy_rows(ChangeRecord._meta.db_table, columns, rows)
+        )
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all the rows
+    copy_rows(
+        ChangeRecord._meta.db_table,
+        (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at"),
+        (
+            (
+                label,
+                instance.pk,
+                name,
+                area,
+                household,
+                action,
+                encode(snapshot_fields(instance) if changes is None else changes),
+                getattr(instance, "version", None),
+                actor_id,
+                actor_name,
+                source,
+                batch,
+                now,
+            )
+            for (instance, action, changes), (label, name, area, household) in zip(
+                entries, named, strict=True
+            )
+        ),
+    )
     return batch
-
-
-COPY_CHUNK = 5000
 
 
 def _row_of(entry) -> tuple:
