@@ -66,6 +66,10 @@ COLUMNS = [
     Column("主要致贫原因", lambda h, m, i: h.main_cause.name if h.main_cause else "", 12),
     Column("其他致贫原因", lambda h, m, i: "、".join(c.name for c in h.other_causes.all()), 16),
     Column("计划脱贫年度", lambda h, m, i: h.planned_exit_year or "", 10),
+    # Read back only by a migration import; any other import leaves status to the procedures.
+    Column("户状态", lambda h, m, i: h.get_status_display(), 10),
+    Column("识别年度", lambda h, m, i: h.first_identified_year or "", 8),
+    Column("脱贫年度", lambda h, m, i: h.exit_year or "", 8),
     Column("联系电话", lambda h, m, i: h.phone, 14),
     Column("开户银行", lambda h, m, i: h.bank_name, 16),
     Column("银行账号", lambda h, m, i: h.bank_account, 22),

@@ -176,6 +176,9 @@ HEALTH_FLAGS = {
     "大病": "serious_illness",
     "残疾": "disabled",
 }
+# The people of the template's example household (imports/template.py): a template uploaded
+# unchanged must not put them in the registry.
+TEMPLATE_EXAMPLE_IDS = frozenset({"62062319650312003X", "620623196804150021"})
 STATUS_ERROR_COLUMNS = {"reason": "removal_reason", "year": "first_identified_year"}
 HEALTH_COLUMN = {name: "health" for name in HEALTH_FLAGS.values()}  # errors go to that column
 
@@ -249,6 +252,8 @@ class LedgerImport(Pipeline):
         self.migrating = scope.reach(actor, Action.MIGRATE)
         self.status_ignored = False
         self.status_memo: dict[tuple, tuple[dict, dict]] = {}
+        self.seen_ids: dict[str, tuple[str, int]] = {}  # ID number -> (户编号, row)
+        self.family_number = ""
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
         families = self.group(sheet.rows(), header_row)
@@ -415,6 +420,7 @@ class LedgerImport(Pipeline):
         )
         if code:
             self.field_errors(first.row, errors)
+        self.family_number = family.number
         members = [(ref, self._member(ref)) for ref in family.members]
         heads = [
             ref
@@ -422,12 +428,12 @@ class LedgerImport(Pipeline):
             if member is not None and member.relation == Relation.HEAD
         ]
         if len(heads) != 1:
-            self.error(
-                first.row,
-                "relation",
-                _("户编号 %(number)s 应有且只有一位户主，现有 %(count)d 位。")
-                % {"number": family.number, "count": len(heads)},
-            )
+            message = _("户编号 %(number)s 应有且只有一位户主，现有 %(count)d 位。") % {
+                "number": family.number,
+                "count": len(heads),
+            }
+            for row in [ref.row for ref in heads] or [first.row]:  # every head's cell is marked
+                self.error(row, "relation", message)
         too_many = check_size(len(members))
         if too_many:
             self.error(first.row, "number", too_many)
@@ -529,7 +535,25 @@ class LedgerImport(Pipeline):
             **health,
         )
         self.field_errors(ref.row, errors, keys=HEALTH_COLUMN)
+        self._check_repeated(ref, member.id_number)
         return member
+
+    def _check_repeated(self, ref: RowRef, id_number: str) -> None:
+        """One person, one row: a number seen on an earlier row is an error here, reported
+        with whatever else is wrong with the row (a different sex or birth date is then the
+        symptom, not the cause). The template's example people never import."""
+        if id_number in TEMPLATE_EXAMPLE_IDS:
+            self.error(ref.row, "id_number", _("这是模板中的示例，请删除示例行后再导入。"))
+        first = self.seen_ids.get(id_number)
+        if first:
+            self.error(
+                ref.row,
+                "id_number",
+                _("证件号码与第 %(row)d 行重复（户编号 %(number)s），一人只能有一条在册记录。")
+                % {"row": first[1], "number": first[0]},
+            )
+        else:
+            self.seen_ids[id_number] = (norm.text(ref.get("number")) or self.family_number, ref.row)
 
     def _income(self, ref: RowRef, size: int) -> Income | None:
         amounts = {key: self.value(ref, key, norm.amount) for key in INCOME_AMOUNT_FIELDS}
@@ -548,21 +572,13 @@ class LedgerImport(Pipeline):
         return income
 
     def _check_people(self, plans: list[Plan]) -> None:
-        """One person, one live record: within the file, and against other households stored."""
-        seen: dict[str, tuple[str, int]] = {}
-        for plan in plans:
-            for ref, member in plan.members:
-                other = seen.get(member.id_number)
-                if other:
-                    self.error(
-                        ref.row,
-                        "id_number",
-                        _(
-                            "证件号码与第 %(row)d 行重复（户编号 %(number)s），一人只能有一条在册记录。"
-                        )
-                        % {"row": other[1], "number": other[0]},
-                    )
-                seen[member.id_number] = (plan.family.number, ref.row)
+        """One person, one live record against other households stored (within the file it is
+        checked as rows are read: _check_repeated)."""
+        seen = {
+            member.id_number: (plan.family.number, ref.row)
+            for plan in plans
+            for ref, member in plan.members
+        }
         stored = (
             Member.objects.live()
             .filter(id_number__any=list(seen))

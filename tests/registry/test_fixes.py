@@ -289,3 +289,56 @@ def test_a_whole_id_number_still_finds_its_household(api, households, cadre_a):
     head = households["A"].members.get(relation="head")
     found = api(cadre_a).get("/api/households/", q=head.id_number).json()["results"]
     assert [row["id"] for row in found] == [households["A"].pk]
+
+
+# --- 19, 20, 22: the import's messages --------------------------------------------------------
+
+
+def test_a_repeated_id_is_reported_with_its_other_faults(tmp_path, superuser):
+    from registry.imports.households import import_ledger
+
+    from ..factories import id_number
+    from .test_import import family, workbook
+
+    number = id_number(male=True)
+    rows = family("R001", ("甲", number, "户主")) + family(
+        "R002", ("乙", id_number(), "户主"), ("丙", number, "之女"), village="南泥沟村"
+    )
+    rows[-1]["性别"] = "女"  # disagrees with the number, and the number repeats row 4's
+    report = import_ledger(workbook(tmp_path / "r.xlsx", rows), actor=superuser)
+    at_row = [issue.message for issue in report.errors if issue.row == 6]
+    assert any("与第 4 行重复" in message for message in at_row), at_row
+    assert any("性别" in message for message in at_row), at_row
+
+
+def test_two_heads_mark_both_cells(tmp_path, superuser):
+    from registry.imports.households import import_ledger
+
+    from ..factories import id_number
+    from .test_import import family, workbook
+
+    rows = family("T001", ("甲", id_number(), "户主"), ("乙", id_number(), "户主"))
+    report = import_ledger(workbook(tmp_path / "t.xlsx", rows), actor=superuser)
+    marked = {(issue.row, issue.column) for issue in report.errors}
+    assert marked == {(4, "与户主关系"), (5, "与户主关系")}
+
+
+def test_the_export_carries_status_and_years_and_reimports_without_changing_them(
+    client, households, cadre_a, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from registry.imports.households import import_ledger
+
+    client.force_login(cadre_a)
+    response = client.get(reverse("household-export"))
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(response.content)
+    sheet = load_workbook(path).active
+    headers = [cell.value for cell in sheet[1]]
+    row = dict(zip(headers, [cell.value for cell in sheet[2]], strict=True))
+    assert (row["户状态"], row["识别年度"], row["脱贫年度"]) == ("贫困户", 2015, None)
+    report = import_ledger(path, actor=cadre_a)
+    assert report.errors == [] and vars(report.households)["updated"] == 0
+    households["A"].refresh_from_db()
+    assert households["A"].status == "registered"

@@ -428,11 +428,17 @@ def test_the_template_has_the_columns_dropdowns_and_an_example(
     assert sheet["I2"].number_format == "@"  # 证件号码 is text
     header = find_header(read_workbook(path), COLUMNS)
     assert header.sheet_index == 1 and not header.unknown
-    # The example household is a valid household of the user's own village.
+    # The example household is in the user's own village, valid but for its people: a template
+    # uploaded unchanged says to delete them, and puts nobody in the registry.
     report = import_ledger(path, actor=user)
-    assert report.errors == [], report.errors
-    assert vars(report.members) == {"created": 2, "updated": 0, "unchanged": 0}
-    assert Household.objects.get().village_id == village
+    assert [issue.message for issue in report.errors] == [
+        "这是模板中的示例，请删除示例行后再导入。"
+    ] * 2
+    assert not Household.objects.exists()
+    from registry.imports.households import TEMPLATE_EXAMPLE_IDS
+    from registry.imports.template import _example_ids
+
+    assert _example_ids() == TEMPLATE_EXAMPLE_IDS
 
 
 def test_the_annotated_workbook_marks_the_right_cells(tmp_path, superuser, people):
