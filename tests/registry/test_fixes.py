@@ -342,3 +342,28 @@ def test_the_export_carries_status_and_years_and_reimports_without_changing_them
     assert report.errors == [] and vars(report.households)["updated"] == 0
     households["A"].refresh_from_db()
     assert households["A"].status == "registered"
+
+
+# --- 24: plain Chinese ------------------------------------------------------------------------
+
+
+def test_messages_read_as_plain_chinese(client, households, cadre_a):
+    from django.core.exceptions import ValidationError as Invalid
+
+    from registry.models import Household
+
+    with pytest.raises(Invalid) as error:
+        Household(number=households["B"].number).validate_unique()
+    assert error.value.message_dict["number"] == ["户编号已存在。"]
+    income = Income(
+        household=households["A"], year=2016, household_size=1, wage_income="123456789012.5"
+    )
+    with pytest.raises(Invalid) as error:
+        income.full_clean()
+    assert error.value.message_dict["wage_income"][0] in (
+        "最多 12 位数字。",
+        "整数部分最多 10 位。",
+    )
+    client.force_login(cadre_a)
+    page = client.get("/").text
+    assert ">English</option>" in page and "英语" not in page
