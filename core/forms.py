@@ -59,3 +59,25 @@ def changed_values(form) -> dict:
     return {
         name: form.cleaned_data[name] for name in form.changed_data if name not in ("version", "id")
     }
+
+
+def error_summary(titled_forms) -> list[dict]:
+    """Every error of the (title, form) pairs, with a link target at its field: on a phone a
+    long form that failed must say at the top what to fix and where."""
+    rows = []
+    for title, form in titled_forms:
+        for name, messages in form.errors.items():
+            field = form.fields.get(name)
+            visible = field is not None and not form[name].is_hidden
+            label = " · ".join(
+                str(part) for part in (title, field.label if visible else "") if part
+            )
+            for message in messages:
+                rows.append(
+                    {
+                        "label": label,
+                        "message": message,
+                        "anchor": form[name].auto_id if visible else "",
+                    }
+                )
+    return rows

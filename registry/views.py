@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import idnumbers, scope
 from core.choices import Action, AreaLevel
 from core.errors import ConflictError
-from core.forms import changed_values, opened_values
+from core.forms import changed_values, error_summary, opened_values
 from core.models import Area
 from core.presenter import Presenter
 from core.views import is_htmx
@@ -335,8 +335,21 @@ def household_create(request):
     return render(
         request,
         "registry/household_form.html",
-        {"form": form, "formset": formset, "household": None},
+        {
+            "form": form,
+            "formset": formset,
+            "household": None,
+            "error_summary": _form_errors(form, formset),
+        },
     )
+
+
+def _form_errors(form, formset) -> list[dict]:
+    members = [
+        (_("成员 %(n)d") % {"n": index}, member_form)
+        for index, member_form in enumerate(formset.forms, start=1)
+    ]
+    return error_summary([("", form), *members])
 
 
 @login_required
@@ -360,7 +373,13 @@ def household_edit(request, pk: int):
     return render(
         request,
         "registry/household_form.html",
-        {"form": form, "formset": formset, "household": household, "conflict": conflict},
+        {
+            "form": form,
+            "formset": formset,
+            "household": household,
+            "conflict": conflict,
+            "error_summary": _form_errors(form, formset),
+        },
     )
 
 

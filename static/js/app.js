@@ -29,3 +29,11 @@ document.addEventListener("click", (event) => {
   });
   row.hidden = true;
 });
+
+// A form that came back with errors opens at its summary, which links to each field.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.getElementById("error-summary");
+  if (!summary) return;
+  summary.scrollIntoView({ block: "start" });
+  summary.focus({ preventScroll: true });
+});

@@ -367,3 +367,37 @@ def test_messages_read_as_plain_chinese(client, households, cadre_a):
     client.force_login(cadre_a)
     page = client.get("/").text
     assert ">English</option>" in page and "英语" not in page
+
+
+# --- 12: a failed save says at the top what to fix ---------------------------------------------
+
+
+def test_a_failed_save_lists_its_errors_at_the_top(client, areas, cadre_a):
+    client.force_login(cadre_a)
+    response = client.post(
+        reverse("household-create"),
+        {
+            "number": "",
+            "village": "620623100200",
+            "standard": "national",
+            "monitoring_category": "none",
+            "members-TOTAL_FORMS": "1",
+            "members-INITIAL_FORMS": "0",
+            "members-0-name": "张三",
+            "members-0-id_number": "123",
+            "members-0-relation": "head",
+            "members-0-ethnicity": "汉族",
+            "members-0-school_status": "none",
+            "members-0-migrant_work": "none",
+            "members-0-migrant_months": "0",
+            "members-0-join_reason": "original",
+        },
+    )
+    assert response.status_code == 200
+    summary = response.context["error_summary"]
+    anchors = {row["anchor"] for row in summary}
+    assert "id_number" in anchors and "id_members-0-id_number" in anchors
+    assert (
+        'id="error-summary"' in response.text and 'href="#id_members-0-id_number"' in response.text
+    )
+    assert any(row["label"] == "成员 1 · 证件号码" for row in summary)
