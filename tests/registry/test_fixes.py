@@ -401,3 +401,43 @@ def test_a_failed_save_lists_its_errors_at_the_top(client, areas, cadre_a):
         'id="error-summary"' in response.text and 'href="#id_members-0-id_number"' in response.text
     )
     assert any(row["label"] == "成员 1 · 证件号码" for row in summary)
+
+
+# --- 9: a client's own X-Forwarded-For is not believed -----------------------------------------
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_throttle(client, areas):
+    from django.core.cache import cache
+
+    cache.clear()
+    codes = [
+        client.post(
+            "/api/auth/token/",
+            {"username": "nobody", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        ).status_code
+        for n in range(40)
+    ]
+    assert 429 in codes
+    cache.clear()
+
+
+def test_behind_one_proxy_its_forwarded_client_is_used(rf, settings):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
+    assert SimpleRateThrottle.get_ident(None, request) == "10.0.0.1"  # no proxy trusted
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    api_settings.reload()
+    try:
+        assert SimpleRateThrottle.get_ident(None, request) == "10.0.0.2"
+    finally:
+        api_settings.reload()
+
+
+def test_the_login_lockout_ignores_a_forged_forwarded_address(rf):
+    from axes.helpers import get_client_ip_address
+
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    assert get_client_ip_address(request) == "10.0.0.1"
