@@ -158,6 +158,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "600000"))
 # Uploaded ledgers hold ID numbers and bank accounts: kept this many days for the preview, the
 # marked copy and the confirmation, then deleted (purge_import_files, daily).
 IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "30"))
+# How long an API token lasts after it is issued; a password change or deactivation ends it.
+API_TOKEN_HOURS = float(os.environ.get("API_TOKEN_HOURS", "12"))
 # The most live members a household may have (a registration, an addition, an import).
 HOUSEHOLD_MAX_MEMBERS = int(os.environ.get("HOUSEHOLD_MAX_MEMBERS", "30"))
 # What /imports/new/ imports when no kind is named (core.imports.kinds).
@@ -174,9 +176,11 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
+    # The token first: a request without valid credentials is then a 401 naming the scheme
+    # (WWW-Authenticate: Token), not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from registry.api.views import TokenView
+from core.api.views import TokenView
 
 admin.site.site_header = "建档立卡管理系统"
 admin.site.site_title = "建档立卡管理系统"

@@ -13,7 +13,7 @@ from .choices import Action
 from .errors import ConflictError
 from .history import tracked_model, tracked_models
 from .models import Area, ChangeRecord, ImportJob, ImportRun, Post, Role, RoleAction
-from .posts import post_check_level, post_user_prepare
+from .posts import post_check_level, post_revoke, post_user_prepare
 from .presenter import MASKERS, Presenter, mask_data
 
 
@@ -238,6 +238,9 @@ class PostAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         post_user_prepare(obj)
+
+    def delete_model(self, request, obj):
+        post_revoke(obj)
 
 
 class OwnRunsMixin:

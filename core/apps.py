@@ -13,4 +13,16 @@ class CoreConfig(AppConfig):
     }
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
         from . import lookups  # noqa: F401  (registers field__any)
+        from .posts import revoke_tokens_on_credential_change
+
+        # Passwords change in Django's own views, the admin and commands, not in our services:
+        # the one place that sees every change is the user row being saved.
+        pre_save.connect(
+            revoke_tokens_on_credential_change,
+            sender=get_user_model(),
+            dispatch_uid="core.revoke_tokens",
+        )

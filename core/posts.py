@@ -95,3 +95,30 @@ def post_grant(
         post.full_clean()
         post.save(update_fields=["phone"])
     return post
+
+
+def revoke_tokens_on_credential_change(sender, instance, **kwargs) -> None:
+    """A user's API tokens end when their password changes or they are deactivated."""
+    from rest_framework.authtoken.models import Token
+
+    if instance.pk is None:
+        return
+    stored = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if stored and (stored["password"] != instance.password or not instance.is_active):
+        Token.objects.filter(user_id=instance.pk).delete()
+
+
+@transaction.atomic
+def post_revoke(post: Post) -> None:
+    """Take a post away. Admin rights follow the posts: a user left without any is no longer
+    staff, and keeps no role's admin permissions the remaining posts do not give."""
+    user = post.user
+    post.delete()
+    remaining = set(Post.objects.filter(user=user).values_list("role_id", flat=True))
+    for group in user.groups.filter(name__startswith="role:"):
+        if group.name.removeprefix("role:") not in remaining:
+            user.groups.remove(group)
+    if not remaining and user.is_staff and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    scope.forget(user)

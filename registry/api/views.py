@@ -3,11 +3,9 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from core.api.base import ScopedViewMixin
 from core.models import Area
@@ -37,13 +35,6 @@ def _keep_unchanged(data: dict, instance, *names: str) -> None:
         current = getattr(instance, name)
         if getattr(value, "pk", value) != getattr(current, "pk", current):
             raise ValidationError({name: [_("该字段不能修改。")]})
-
-
-class TokenView(ObtainAuthToken):
-    """POST username and password, get {"token": ...} for the Authorization: Token header."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
 
 class AreaViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):

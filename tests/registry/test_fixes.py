@@ -441,3 +441,61 @@ def test_the_login_lockout_ignores_a_forged_forwarded_address(rf):
 
     request = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.1")
     assert get_client_ip_address(request) == "10.0.0.1"
+
+
+# --- 10: tokens expire and are revoked; admin rights follow the posts --------------------------
+
+
+def _token(client, username="cadre_a", password="pw-12345"):
+    from django.core.cache import cache
+
+    cache.clear()  # the token endpoint's throttle
+    response = client.post("/api/auth/token/", {"username": username, "password": password})
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def test_a_token_expires(client, households, cadre_a, settings):
+    import datetime as dt
+
+    from rest_framework.authtoken.models import Token
+
+    key = _token(client)
+    assert client.get("/api/households/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    Token.objects.filter(key=key).update(created=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    response = client.get("/api/households/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401 and "过期" in response.json()["detail"]
+    assert response["WWW-Authenticate"] == "Token"
+    fresh = _token(client)
+    assert fresh != key
+    assert client.get("/api/households/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
+
+
+def test_a_password_change_or_deactivation_revokes_tokens(client, households, cadre_a):
+    from rest_framework.authtoken.models import Token
+
+    _token(client)
+    cadre_a.set_password("new-password-2026")
+    cadre_a.save()
+    assert not Token.objects.filter(user=cadre_a).exists()
+    _token(client, password="new-password-2026")
+    cadre_a.is_active = False
+    cadre_a.save()
+    assert not Token.objects.filter(user=cadre_a).exists()
+
+
+def test_staff_rights_follow_the_posts(areas, cadre_a, superuser, client):
+    from core.models import Post
+
+    assert cadre_a.is_staff
+    post = Post.objects.get(user=cadre_a)
+    client.force_login(superuser)
+    response = client.post(f"/admin/core/post/{post.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    cadre_a.refresh_from_db()
+    assert not cadre_a.is_staff and not cadre_a.groups.exists()
+
+
+def test_no_credentials_is_a_401_naming_the_scheme(client, areas):
+    response = client.get("/api/households/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"

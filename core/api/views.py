@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+
+class TokenView(ObtainAuthToken):
+    """POST username and password, get {"token": ...} for the Authorization: Token header;
+    a token past settings.API_TOKEN_HOURS is replaced by a new one."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        if (timezone.now() - token.created).total_seconds() > settings.API_TOKEN_HOURS * 3600:
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key})
