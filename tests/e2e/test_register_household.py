@@ -102,3 +102,24 @@ def test_another_villages_household_is_not_found(page, shot, cadre_a, households
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("找不到该页面")
     shot("09-not-found")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_member_action_is_in_reach_without_scrolling_sideways(
+    page, shot, cadre_a, households, live_server
+):
+    """Members are cards on a phone, and the 明白卡 fits the screen (issue 9 items 13, 15)."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "cadre_a")
+    page.fill("#id_password", "pw-12345")
+    page.click("button.primary")
+    width = page.viewport_size["width"]
+    page.goto(f"/households/{households['A'].pk}/")
+    leave = page.get_by_role("link", name="减员").first
+    box = leave.bounding_box()
+    assert box and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot("10-members")
+    page.goto(f"/households/{households['A'].pk}/card/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot("11-card")
