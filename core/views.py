@@ -15,7 +15,7 @@ from . import scope
 from .imports import kinds
 from .imports.annotate import annotate
 from .imports.forms import UploadForm
-from .imports.issues import Issue
+from .imports.issues import Issue, grouped
 from .imports.jobs import import_job_confirm, import_job_start, import_jobs_for
 from .models import ImportJob
 
@@ -97,7 +97,7 @@ def import_job(request, pk: int):
             "pipeline": pipeline,
             "report": report,
             "counts": counts,
-            "errors": (report.get("errors") or [])[:200],
+            "errors": grouped(report.get("errors") or [])[:200],
             # About the whole file (the same file imported before), shown up front; the rows'
             # warnings are folded away.
             "file_warnings": [w for w in warnings if not w.get("row")],

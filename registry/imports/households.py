@@ -24,6 +24,7 @@ from core.choices import Action, AreaLevel, ChangeAction
 from core.imports import kinds
 from core.imports import normalise as norm
 from core.imports.headers import ColumnSpec
+from core.imports.issues import Issue
 from core.imports.pipeline import Counts, ImportReport, Pipeline
 from core.models import Area
 
@@ -253,6 +254,7 @@ class LedgerImport(Pipeline):
         self.status_ignored = False
         self.status_memo: dict[tuple, tuple[dict, dict]] = {}
         self.seen_ids: dict[str, tuple[str, int]] = {}  # ID number -> (户编号, row)
+        self.year_asked = False
         self.family_number = ""
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
@@ -560,10 +562,24 @@ class LedgerImport(Pipeline):
         if all(value is None for value in amounts.values()):
             return None
         year = self.value(ref, "year", norm.whole) or self.year
+        if not year and "year" not in self.columns_found:
+            # One thing to do, said once for the whole file (not at each family's row).
+            if not self.year_asked:
+                self.year_asked = True
+                self.report.errors.append(
+                    Issue(
+                        self.sheet,
+                        None,
+                        "",
+                        _(
+                            "表中有收入数据，但没有“年度”列：请在上传时选择收入年度"
+                            "（命令行用 --year），或在表中增加“年度”列。"
+                        ),
+                    )
+                )
+            return None
         if not year:
-            self.error(
-                ref.row, "year", _("有收入数据但没有年度：请增加“年度”列，或导入时选择年度。")
-            )
+            self.error(ref.row, "year", _("有收入数据但没有年度：请填写该户的年度。"))
             return None
         income, errors = self.incomes.make(
             year=year, household_size=size, **{k: v or Decimal("0.00") for k, v in amounts.items()}

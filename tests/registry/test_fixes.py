@@ -499,3 +499,41 @@ def test_staff_rights_follow_the_posts(areas, cadre_a, superuser, client):
 def test_no_credentials_is_a_401_naming_the_scheme(client, areas):
     response = client.get("/api/households/")
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+
+
+# --- 18: a missing year is said once; identical messages are grouped on the page --------------
+
+
+def test_a_missing_income_year_is_said_once_for_the_file(tmp_path, superuser):
+    from registry.imports.households import import_ledger
+
+    from ..factories import id_number
+    from .test_import import HEADER, family, workbook
+
+    header = [name for name in HEADER if name != "年度"]
+    rows = []
+    for n in range(5):
+        rows += family(f"Y{n:03d}", (f"户{n}", id_number(), "户主"), village="岔口驿村")
+    report = import_ledger(workbook(tmp_path / "y.xlsx", rows, header=header), actor=superuser)
+    year_errors = [issue for issue in report.errors if "年度" in issue.message]
+    assert len(year_errors) == 1 and year_errors[0].row is None
+    assert "--year" in year_errors[0].message
+    assert (
+        import_ledger(
+            workbook(tmp_path / "y2.xlsx", rows, header=header), actor=superuser, year=2016
+        ).errors
+        == []
+    )
+
+
+def test_identical_messages_are_one_line_with_their_rows():
+    from core.imports.issues import grouped
+
+    issues = [
+        {"sheet": "台账", "row": row, "column": "性别", "message": "不对"} for row in range(5, 481)
+    ]
+    issues += [{"sheet": "台账", "row": 3, "column": "姓名", "message": "请填写姓名。"}]
+    issues += [{"sheet": "台账", "row": 500, "column": "性别", "message": "不对"}]
+    lines = grouped(issues)
+    assert [line["column"] for line in lines] == ["姓名", "性别"]
+    assert lines[1]["rows"] == "5–480、500" and lines[1]["count"] == 477
