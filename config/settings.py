@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "axes",
+    "config.apps.AxesConfig",
     "core",
     "registry",
 ]
@@ -183,6 +183,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only in production: the browsable API's pages are English developer screens; the
+    # documented interface is /api/docs/. DEBUG (make run) keeps them for developers.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [
         "core.api.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",

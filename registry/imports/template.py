@@ -20,7 +20,7 @@ from ..choices import (
     Sex,
 )
 from ..models import HouseholdAttribute, PovertyCause
-from .households import COLUMNS, STATUS_COLUMN_FIELDS
+from .households import BY_KEY, COLUMNS, STATUS_COLUMN_FIELDS
 
 TEXT_COLUMNS = {"number", "id_number", "phone", "bank_account"}
 INSTRUCTIONS = [
@@ -119,7 +119,7 @@ def write_template(village=None) -> bytes:
     options.sheet_state = "hidden"
     for option_column, (key, values) in enumerate(_options().items(), start=1):
         letter = get_column_letter(option_column)
-        options.cell(row=1, column=option_column, value=key)
+        options.cell(row=1, column=option_column, value=BY_KEY[key].header)
         for row, value in enumerate(values, start=2):
             options.cell(row=row, column=option_column, value=value)
         index = next(i for i, spec in enumerate(columns, start=1) if spec.key == key)

@@ -537,3 +537,16 @@ def test_identical_messages_are_one_line_with_their_rows():
     lines = grouped(issues)
     assert [line["column"] for line in lines] == ["姓名", "性别"]
     assert lines[1]["rows"] == "5–480、500" and lines[1]["count"] == 477
+
+
+def test_no_english_in_the_admin_index_or_the_templates_options(client, superuser, tmp_path):
+    from openpyxl import load_workbook
+
+    client.force_login(superuser)
+    index = client.get("/admin/").text
+    assert "登录锁定" in index and "登录尝试" in index and "Access attempts" not in index
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(client.get("/households/import/template.xlsx").content)
+    options = load_workbook(path)["选项"]
+    headers = [cell.value for cell in options[1]]
+    assert "性别" in headers and "sex" not in headers
