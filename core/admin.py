@@ -13,7 +13,7 @@ from .choices import Action
 from .errors import ConflictError
 from .history import tracked_model, tracked_models
 from .models import Area, ChangeRecord, ImportJob, ImportRun, Post, Role, RoleAction
-from .posts import post_check_level, post_revoke, post_user_prepare
+from .posts import post_check_level, post_revoke, post_user_prepare, role_group
 from .presenter import MASKERS, Presenter, mask_data
 
 
@@ -127,6 +127,11 @@ class RoleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("actions")
+
+    def save_related(self, request, form, formsets, change):
+        """The holders' admin permissions follow the role's actions at once."""
+        super().save_related(request, form, formsets, change)
+        role_group(form.instance)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -226,3 +226,37 @@ def test_a_cadre_registers_only_in_an_area_where_they_may_edit(areas, cadre_a):
         number="X2",
     )
     assert household.status == "applicant"
+
+
+def test_editing_a_role_in_the_admin_updates_its_holders_admin_permissions(
+    client, superuser, township_office
+):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="role:township_office")
+    assert not group.permissions.filter(codename="change_household").exists()
+    client.force_login(superuser)
+    role_page = client.get("/admin/core/role/township_office/change/")
+    formset = role_page.context["inline_admin_formsets"][0].formset
+    data = {
+        "code": "township_office",
+        "name": "乡镇扶贫办",
+        "level": "township",
+        "sort_order": 2,
+        **{
+            formset.management_form.add_prefix(k): v
+            for k, v in formset.management_form.initial.items()
+        },
+    }
+    for form in formset.forms:
+        if form.instance.pk:
+            data[form.add_prefix("id")] = form.instance.pk
+            data[form.add_prefix("role")] = "township_office"
+            data[form.add_prefix("action")] = form.instance.action
+    new = len([f for f in formset.forms if f.instance.pk])
+    data[formset.add_prefix(str(new)) + "-action"] = "edit"
+    data[formset.add_prefix(str(new)) + "-role"] = "township_office"
+    data[formset.management_form.add_prefix("TOTAL_FORMS")] = new + 1
+    response = client.post("/admin/core/role/township_office/change/", data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert group.permissions.filter(codename="change_household").exists()
