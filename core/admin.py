@@ -12,7 +12,7 @@ from . import locking, scope
 from .choices import Action
 from .errors import ConflictError
 from .history import tracked_model, tracked_models
-from .models import Area, ChangeRecord, ImportJob, ImportRun, Post, Role, RoleAction
+from .models import AccessLog, Area, ChangeRecord, ImportJob, ImportRun, Post, Role, RoleAction
 from .posts import post_check_level, post_revoke, post_user_prepare, role_group
 from .presenter import MASKERS, Presenter, mask_data
 
@@ -286,3 +286,29 @@ class ImportJobAdmin(OwnRunsMixin, admin.ModelAdmin):
     list_filter = ["kind", "status"]
     readonly_fields = ["created_at", "kind", "original_name", "user", "status", "progress"]
     exclude = ["file", "report", "options"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Who viewed, searched or exported personal data: read by system administrators."""
+
+    list_display = ["at", "username", "kind", "what", "count", "address"]
+    list_filter = ["kind", "at"]
+    search_fields = ["^username"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -306,3 +306,39 @@ class ImportJob(models.Model):
     def outcome(self) -> str:
         """The status as the user should read it: a preview that would change nothing says so."""
         return str(_("无变化")) if self.changes_nothing else self.get_status_display()
+
+
+# --- the access log ---------------------------------------------------------------------------
+
+
+class AccessLog(models.Model):
+    """访问记录: who viewed, searched by ID number or exported personal data; when, what, how
+    many records, and from where. Written by core.access; read by auditors (admin, command)."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("查看")
+        SEARCH = "search", _("按证件号码查询")
+        EXPORT = "export", _("导出")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    what = models.CharField(_("内容"), max_length=300)
+    count = models.PositiveIntegerField(_("记录数"), default=0)
+    address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("访问记录")
+        verbose_name_plural = _("访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="core_accesslog_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display()} {self.what}"

@@ -25,8 +25,10 @@ def mask(value: str, keep_start: int = 6, keep_end: int = 4) -> str:
 
 
 def mask_date(value: str) -> str:
-    """1984-01-05 -> 1984-**-**: the full date would give back the digits an ID mask hides."""
-    return value[:4] + "-**-**" if value else value
+    """1984-01-05 -> ****-**-**: the date is the eight digits an ID mask hides, and even the
+    year, with the check character, would narrow a masked number to a few dozen candidates
+    (issue 9 item 7)."""
+    return "****-**-**" if value else value
 
 
 # What a read-only role sees masked. A disability certificate number is the ID number plus two

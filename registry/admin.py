@@ -42,17 +42,10 @@ class PovertyLineAdmin(admin.ModelAdmin):
     list_display = ["year", "amount", "basis", "monitoring_threshold", "note"]
 
 
-class BirthYearMixin:
-    """Read-only lists show the birth year: the full date is part of the masked ID number."""
-
-    @admin.display(description=_("出生年份"))
-    def birth_year(self, obj):
-        return obj.birth_year
-
-
-class MemberInline(BirthYearMixin, admin.TabularInline):
+class MemberInline(admin.TabularInline):
     model = Member
-    fields = ["name", "relation", "sex", "birth_year", "ethnicity", "left_on", "leave_reason"]
+    # No birth date or year in lists: with the masked ID number it would give the number back.
+    fields = ["name", "relation", "sex", "ethnicity", "left_on", "leave_reason"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -178,9 +171,9 @@ class HouseholdAdmin(ScopedAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(BirthYearMixin, ScopedAdmin):
+class MemberAdmin(ScopedAdmin):
     form = VersionedForm
-    list_display = ["name", "relation", "sex", "birth_year", "household", "left_on"]
+    list_display = ["name", "relation", "sex", "household", "left_on"]
     list_filter = ["relation", "sex", "dibao", "tekun", "labour_skill"]
     search_fields = ["^name", "=id_number"]  # a whole ID number only: a prefix would unmask it
     list_select_related = ["household"]

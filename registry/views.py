@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import idnumbers, scope
+from core.access import log_access
 from core.choices import Action, AreaLevel
 from core.errors import ConflictError
 from core.forms import changed_values, error_summary, opened_values
-from core.models import Area
+from core.models import AccessLog, Area
 from core.presenter import Presenter
 from core.views import is_htmx
 
@@ -45,6 +46,10 @@ PAGE_SIZE = 25
 
 def _household(request, pk: int) -> Household:
     return get_object_or_404(selectors.households_for(request.user), pk=pk)
+
+
+def _access_label(household: Household, what: str = "") -> str:
+    return " ".join(part for part in (str(what), household.number, household.head_name) if part)
 
 
 def _editable_household(request, pk: int) -> Household:
@@ -188,6 +193,12 @@ def household_export(request):
             _("筛选条件有误，未导出：%(errors)s")
             % {"errors": "；".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())}
         )
+    log_access(
+        request,
+        AccessLog.Kind.EXPORT,
+        _("贫困户名单 %(filters)s") % {"filters": request.GET.urlencode()},
+        households.count(),
+    )
     content = ledger.write_member_ledger(
         selectors.households_for_export(households),
         year=selectors.current_income_year(),
@@ -239,6 +250,7 @@ def _income_rows(household: Household) -> list[dict]:
 @require_GET
 def household_detail(request, pk: int):
     household = _household(request, pk)
+    log_access(request, AccessLog.Kind.VIEW, _access_label(household))
     presenter = Presenter(request.user)
     in_full = presenter.in_full(household.village_id)
     members = presenter.rows(household.members.order_by("left_on", "id"), household.village_id)
@@ -280,7 +292,9 @@ def household_history(request, pk: int):
 @require_GET
 def household_card(request, pk: int):
     """明白卡: one A4 page for the family's wall and the cadre's folder."""
-    household = selectors.present_household(Presenter(request.user), _household(request, pk))
+    household = _household(request, pk)
+    log_access(request, AccessLog.Kind.VIEW, _access_label(household, _("明白卡")))
+    household = selectors.present_household(Presenter(request.user), household)
     year = selectors.current_income_year()
     income = household.incomes.filter(year=year).first() or household.incomes.first()
     line = selectors.poverty_lines().get(income.year) if income else None

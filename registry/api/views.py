@@ -7,8 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.access import log_access
 from core.api.base import ScopedViewMixin
-from core.models import Area
+from core.models import AccessLog, Area
 
 from .. import selectors, services
 from ..filtersets import AreaFilterSet, HouseholdFilterSet, IncomeFilterSet, MemberFilterSet
@@ -94,6 +95,11 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         )
         return Response(self._fresh(household))
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        log_access(request, AccessLog.Kind.VIEW, f"/api/households/{kwargs['pk']}/")
+        return response
+
     def conflict_data(self, current) -> dict:
         """A stale member in a household edit comes back as the member it is now."""
         if isinstance(current, Member):
@@ -173,6 +179,11 @@ class MemberViewSet(
     queryset = Member.objects.select_related("household")
     serializer_class = MemberDetailSerializer
     filterset_class = MemberFilterSet
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        log_access(request, AccessLog.Kind.VIEW, f"/api/members/{kwargs['pk']}/")
+        return response
 
     def create(self, request, *args, **kwargs):
         data, _version = self.read_input()

@@ -540,10 +540,10 @@ def test_pages_card_and_export_hide_birth_dates_from_read_only_roles(
     ):
         text = client.get(url).text
         assert head.birth_date.isoformat() not in text and head.id_number not in text, url
-        assert f"{head.birth_date.year}-**-**" in text
+        assert "****-**-**" in text
     header, rows = _sheet(client.get("/households/export.xlsx", {"village": VILLAGE_A}))
     births = {row[header.index("出生日期")] for row in rows}
-    assert births == {f"{m.birth_date.year}-**-**" for m in households["A"].members.all()}
+    assert births == {"****-**-**"}
 
 
 def test_an_invalid_filter_lists_and_exports_nothing(logged_in, households, county_office):
