@@ -160,6 +160,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "600000"))
 IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "30"))
 # How long an API token lasts after it is issued; a password change or deactivation ends it.
 API_TOKEN_HOURS = float(os.environ.get("API_TOKEN_HOURS", "12"))
+# Households one user may register an hour (pages and API alike).
+REGISTRATIONS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_HOUR", "200"))
 # Searches by a whole ID number an hour, for a reader who sees numbers masked.
 ID_SEARCHES_PER_HOUR = int(os.environ.get("ID_SEARCHES_PER_HOUR", "30"))
 # The most live members a household may have (a registration, an addition, an import).

@@ -20,7 +20,11 @@ def client_address(request) -> str | None:
 
 
 def log_access(request, kind: str, what: str, count: int = 1) -> AccessLog | None:
-    user = getattr(request, "user", None)
+    return record(getattr(request, "user", None), kind, what, count, client_address(request))
+
+
+def record(user, kind: str, what: str, count: int = 1, address=None) -> AccessLog | None:
+    """Log an access by `user` (a service that has no request gives no address)."""
     if user is None or not user.is_authenticated:
         return None
     return AccessLog.objects.create(
@@ -29,5 +33,5 @@ def log_access(request, kind: str, what: str, count: int = 1) -> AccessLog | Non
         kind=kind,
         what=what[:300],
         count=count,
-        address=client_address(request),
+        address=address,
     )

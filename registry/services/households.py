@@ -3,12 +3,13 @@ in one edit, deleting a mistaken application, and bulk changes from the admin.""
 
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import history, locking, scope
+from core import history, locking, ratelimit, scope
 from core.choices import Action, ChangeAction
 from core.models import Area
 
@@ -27,6 +28,13 @@ def household_register(*, actor, village: Area, members: Sequence[dict], **field
     """Register a household with its members (exactly one of them the head). It starts as an
     applicant (申请中): entering the registry is for the identification procedure to decide."""
     scope.ensure(actor, Action.EDIT, village.code)
+    if not ratelimit.allow(
+        f"register:{actor.pk}", limit=settings.REGISTRATIONS_PER_HOUR, seconds=3600
+    ):
+        raise PermissionDenied(
+            _("登记新户过于频繁：每小时最多 %(n)d 户，请稍后再试。")
+            % {"n": settings.REGISTRATIONS_PER_HOUR}
+        )
     other_causes = fields.pop("other_causes", [])
     reject_unknown(fields, HOUSEHOLD_FIELDS)
     if not members:

@@ -62,3 +62,19 @@ def test_a_reader_of_masked_numbers_searches_by_id_a_limited_number_of_times(
     client.force_login(cadre_a)  # keeps the area and sees the numbers in full: no such limit
     codes = [client.get("/api/households/", {"q": head.id_number}).status_code for _ in range(3)]
     assert codes == [200, 200, 200]
+
+
+def test_registrations_are_limited_per_user_and_hour(areas, cadre_a, settings):
+    import pytest
+    from django.core.cache import cache
+    from django.core.exceptions import PermissionDenied
+
+    from ..factories import make_household
+
+    cache.clear()
+    settings.REGISTRATIONS_PER_HOUR = 2
+    for _ in range(2):
+        make_household(village="620623100200", actor=cadre_a, status="applicant")
+    with pytest.raises(PermissionDenied):
+        make_household(village="620623100200", actor=cadre_a, status="applicant")
+    cache.clear()
