@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 
+@extend_schema(tags=["登录"])
 class TokenView(ObtainAuthToken):
     """POST username and password, get {"token": ...} for the Authorization: Token header;
     a token past settings.API_TOKEN_HOURS is replaced by a new one."""

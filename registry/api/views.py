@@ -38,6 +38,7 @@ def _keep_unchanged(data: dict, instance, *names: str) -> None:
             raise ValidationError({name: [_("该字段不能修改。")]})
 
 
+@extend_schema(tags=["行政区划"])
 class AreaViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.all()
     serializer_class = AreaSerializer
@@ -51,6 +52,7 @@ class IsSuperuserOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or request.user.is_superuser
 
 
+@extend_schema(tags=["扶贫标准"])
 class PovertyLineViewSet(viewsets.ModelViewSet):
     queryset = PovertyLine.objects.all()
     serializer_class = PovertyLineSerializer
@@ -58,6 +60,7 @@ class PovertyLineViewSet(viewsets.ModelViewSet):
     filterset_fields = ["year", "basis"]
 
 
+@extend_schema(tags=["贫困户"])
 class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
@@ -166,6 +169,7 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         return self.get_paginated_response(serializer.data)
 
 
+@extend_schema(tags=["家庭成员"])
 class MemberViewSet(
     ScopedViewMixin,
     mixins.ListModelMixin,
@@ -211,6 +215,7 @@ class MemberViewSet(
         return Response(self.get_serializer(member).data)
 
 
+@extend_schema(tags=["年度收入"])
 class IncomeViewSet(
     ScopedViewMixin,
     mixins.ListModelMixin,

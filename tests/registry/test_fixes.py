@@ -550,3 +550,16 @@ def test_no_english_in_the_admin_index_or_the_templates_options(client, superuse
     options = load_workbook(path)["选项"]
     headers = [cell.value for cell in options[1]]
     assert "性别" in headers and "sex" not in headers
+
+
+def test_the_api_documentation_groups_operations_under_chinese_names(client, superuser):
+    client.force_login(superuser)
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    tags = {
+        tag
+        for operation in schema["paths"].values()
+        for op in operation.values()
+        for tag in op.get("tags", [])
+    }
+    assert {"贫困户", "家庭成员", "年度收入", "行政区划", "扶贫标准", "登录"} <= tags
+    assert "households" not in tags
