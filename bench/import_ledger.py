@@ -96,6 +96,11 @@ def write_ledger(path: Path, households: int) -> int:
                 "主要致贫原因": "缺资金" if first else "",
                 "其他致贫原因": "因病、缺技术" if first else "",
                 "计划脱贫年度": 2020 if first else "",
+                # A ledger from the national system: a migration import takes the status.
+                "户状态": "贫困户" if first else "",
+                "识别年度": 2015 if first else "",
+                "脱贫年度": "",
+                "清退/减少原因": "",
                 "联系电话": f"138{index:08d}" if first else "",
                 "开户银行": "农村信用社" if first else "",
                 "银行账号": f"622{index:016d}" if first else "",
