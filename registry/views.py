@@ -278,6 +278,7 @@ def household_detail(request, pk: int):
 def household_history(request, pk: int):
     """变更记录: every change to a household, its members and incomes, 50 a page."""
     household = _household(request, pk)
+    log_access(request, AccessLog.Kind.VIEW, _access_label(household, _("变更记录")))
     page = selectors.household_history_page(
         household, presenter=Presenter(request.user), page=request.GET.get("page")
     )

@@ -164,6 +164,7 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         records = selectors.household_history(self.get_object())
+        log_access(request, AccessLog.Kind.VIEW, f"/api/households/{pk}/history/")
         page = self.paginate_queryset(records)
         serializer = ChangeRecordSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)

@@ -24,9 +24,13 @@ def test_viewing_searching_and_exporting_are_logged(client, households, county_o
     assert household.number in entries[0].what
     assert head.id_number not in entries[2].what and entries[2].count == 1
     assert entries[4].count == 3  # the county's three households
+    client.get(reverse("household-history", args=[household.pk]))
+    client.get(f"/api/households/{household.pk}/history/")
+    assert AccessLog.objects.filter(kind="view", what__contains="history").count() == 1
+    assert AccessLog.objects.filter(kind="view", what__startswith="变更记录").count() == 1
     # A name search reads no ID number: nothing to log.
     client.get("/api/households/", {"q": "张"})
-    assert AccessLog.objects.count() == 5
+    assert AccessLog.objects.count() == 7
 
 
 def test_the_log_is_printed_for_auditors(client, households, county_office, cadre_a, capsys):
