@@ -1,6 +1,5 @@
 """FilterSets shared by the pages and the API (one per model)."""
 
-import datetime as dt
 import re
 
 import django_filters
@@ -8,10 +7,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import idnumbers, scope
+from core import idnumbers, ratelimit, scope
 from core.access import log_access
 from core.choices import Action, AreaLevel
 from core.models import AccessLog, Area
@@ -68,16 +66,13 @@ def log_id_search(request, value: str, result) -> None:
     number = whole_id_number(idnumbers.normalize(value))
     if request is not None and number:
         user = request.user
-        if not scope.reach(user, Action.EDIT):
-            since = timezone.now() - dt.timedelta(hours=1)
-            recent = AccessLog.objects.filter(
-                user=user, kind=AccessLog.Kind.SEARCH, at__gte=since
-            ).count()
-            if recent >= settings.ID_SEARCHES_PER_HOUR:
-                raise PermissionDenied(
-                    _("按证件号码查询过于频繁：每小时最多 %(n)d 次，请稍后再试。")
-                    % {"n": settings.ID_SEARCHES_PER_HOUR}
-                )
+        limit = settings.ID_SEARCHES_PER_HOUR
+        if not scope.reach(user, Action.EDIT) and not ratelimit.allow(
+            f"id-search:{user.pk}", limit=limit, seconds=3600
+        ):
+            raise PermissionDenied(
+                _("按证件号码查询过于频繁：每小时最多 %(n)d 次，请稍后再试。") % {"n": limit}
+            )
         log_access(
             request,
             AccessLog.Kind.SEARCH,

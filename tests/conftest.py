@@ -39,6 +39,15 @@ VILLAGE_A, VILLAGE_B, VILLAGE_C, VILLAGE_D = (
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the shared cache (Redis): a test starts with none, whatever
+    an earlier test or run counted for a user of the same id."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def chinese_first():
     """Each test starts in the default language; a request in English must not leak into the next."""
     with translation.override(settings.LANGUAGE_CODE):
