@@ -255,7 +255,6 @@ class LedgerImport(Pipeline):
         self.status_memo: dict[tuple, tuple[dict, dict]] = {}
         self.seen_ids: dict[str, tuple[str, int]] = {}  # ID number -> (户编号, row)
         self.year_asked = False
-        self.family_number = ""
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
         families = self.group(sheet.rows(), header_row)
@@ -422,8 +421,7 @@ class LedgerImport(Pipeline):
         )
         if code:
             self.field_errors(first.row, errors)
-        self.family_number = family.number
-        members = [(ref, self._member(ref)) for ref in family.members]
+        members = [(ref, self._member(ref, family.number)) for ref in family.members]
         heads = [
             ref
             for ref, member in members
@@ -504,7 +502,7 @@ class LedgerImport(Pipeline):
         self.field_errors(first.row, errors, keys=STATUS_ERROR_COLUMNS)
         return values
 
-    def _member(self, ref: RowRef) -> Member | None:
+    def _member(self, ref: RowRef, household_number: str) -> Member | None:
         name = norm.text(ref.get("name"))
         for key, filled in (
             ("name", name),
@@ -537,10 +535,10 @@ class LedgerImport(Pipeline):
             **health,
         )
         self.field_errors(ref.row, errors, keys=HEALTH_COLUMN)
-        self._check_repeated(ref, member.id_number)
+        self._check_repeated(ref, member.id_number, household_number)
         return member
 
-    def _check_repeated(self, ref: RowRef, id_number: str) -> None:
+    def _check_repeated(self, ref: RowRef, id_number: str, household_number: str) -> None:
         """One person, one row: a number seen on an earlier row is an error here, reported
         with whatever else is wrong with the row (a different sex or birth date is then the
         symptom, not the cause). The template's example people never import."""
@@ -555,7 +553,7 @@ class LedgerImport(Pipeline):
                 % {"row": first[1], "number": first[0]},
             )
         else:
-            self.seen_ids[id_number] = (norm.text(ref.get("number")) or self.family_number, ref.row)
+            self.seen_ids[id_number] = (household_number, ref.row)
 
     def _income(self, ref: RowRef, size: int) -> Income | None:
         amounts = {key: self.value(ref, key, norm.amount) for key in INCOME_AMOUNT_FIELDS}
