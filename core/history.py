@@ -169,18 +169,31 @@ ROW_COLUMNS = (
 )
 
 
-def _row(instance, action: str, changes: dict) -> tuple:
-    """The record's columns that depend on the changed row, in ROW_COLUMNS order."""
-    spec = _TRACKED.get(type(instance)) or tracked(type(instance))
+def _identity(instance) -> tuple:
+    """(label, name, area code, household id) of a tracked row: what its registration says,
+    and what may need a query (so never asked while a COPY is open)."""
+    spec = tracked(type(instance))
     name = spec.name(instance)
     return (
         spec.label,
-        instance.pk,
         (name if type(name) is str else str(name))[:200],
         spec.area(instance),
         spec.household(instance),
+    )
+
+
+def _row(instance, action: str, changes: dict, identity: tuple | None = None) -> tuple:
+    """The record's columns that depend on the changed row, in ROW_COLUMNS order; changes
+    None stands for the row's snapshot."""
+    label, name, area, household = identity or _identity(instance)
+    return (
+        label,
+        instance.pk,
+        name,
+        area,
+        household,
         action,
-        changes,
+        snapshot_fields(instance) if changes is None else changes,
         getattr(instance, "version", None),
     )
 
@@ -217,7 +230,7 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
     if connection.vendor != "postgresql":
         ChangeRecord.objects.bulk_create(
             [
-                ChangeRecord(**dict(zip(ROW_COLUMNS, _row_of(entry), strict=True)), **who,
+                ChangeRecord(**dict(zip(ROW_COLUMNS, _row(*entry), strict=True)), **who,
                              source=source, batch=batch)
                 for entry in entries
             ],
@@ -226,55 +239,33 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
         return batch
     now = timezone.now()
     actor_id = who["actor"].pk if who["actor"] is not None else None
-    actor_name = who["actor_name"]
-    # First what a registered model may need a query for (its name, area, household): no
-    # query can run while the COPY is open. The rows themselves are then streamed, so that
-    # PostgreSQL takes them in as they are made.
-    specs = {}
-    named = []
-    for instance, _action, _changes in entries:
-        model = type(instance)
-        spec = specs.get(model) or specs.setdefault(model, tracked(model))
-        name = spec.name(instance)
-        named.append(
-            (
-                spec.label,
-                (name if type(name) is str else str(name))[:200],
-                spec.area(instance),
-                spec.household(instance),
-            )
-        )
+    # What a registered model may need a query for is worked out first: no query can run
+    # while the COPY is open. The rows themselves are then streamed, so that PostgreSQL takes
+    # them in as they are made.
+    identities = [_identity(instance) for instance, _action, _changes in entries]
     encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all the rows
-    copy_rows(
-        ChangeRecord._meta.db_table,
-        (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at"),
-        (
-            (
-                label,
-                instance.pk,
-                name,
-                area,
-                household,
-                action,
-                encode(snapshot_fields(instance) if changes is None else changes),
-                getattr(instance, "version", None),
+    changes_at = ROW_COLUMNS.index("changes")
+
+    def rows():
+        for entry, identity in zip(entries, identities, strict=True):
+            row = _row(*entry, identity=identity)
+            yield (
+                *row[:changes_at],
+                encode(row[changes_at]),
+                *row[changes_at + 1 :],
                 actor_id,
-                actor_name,
+                who["actor_name"],
                 source,
                 batch,
                 now,
             )
-            for (instance, action, changes), (label, name, area, household) in zip(
-                entries, named, strict=True
-            )
-        ),
+
+    copy_rows(
+        ChangeRecord._meta.db_table,
+        (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at"),
+        rows(),
     )
     return batch
-
-
-def _row_of(entry) -> tuple:
-    instance, action, changes = entry
-    return _row(instance, action, snapshot_fields(instance) if changes is None else changes)
 
 
 def last_change(instance) -> ChangeRecord | None:
