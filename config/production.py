@@ -7,5 +7,9 @@ import warnings
 
 
 def warn_about_missing_settings() -> None:
-    if "SECRET_KEY" not in os.environ:
+    """Called by config/wsgi.py and config/asgi.py; `make run`'s development server (DEBUG)
+    makes a key per process on purpose and is not warned."""
+    from django.conf import settings
+
+    if "SECRET_KEY" not in os.environ and not settings.DEBUG:
         warnings.warn("SECRET_KEY is not set: sessions will not survive a restart.", stacklevel=2)
