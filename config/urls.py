@@ -18,3 +18,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("registry.urls")),
 ]
+
+handler404 = "core.api.views.not_found"

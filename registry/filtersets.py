@@ -164,7 +164,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         self.form.fields["area"].label = _("地区")
         return self
 
-    def filter_cause(self, qs, name, value):
+    def filter_cause(self, qs, name, value: str):
         """Main or other cause of poverty."""
         if not value:
             return qs

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import defaults
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -24,3 +27,11 @@ class TokenView(ObtainAuthToken):
             token.delete()
             token = Token.objects.create(user=user)
         return Response({"token": token.key})
+
+
+def not_found(request, exception=None):
+    """An address under /api/ that names nothing answers in JSON, like every other API error
+    (the schema promises it); elsewhere, the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("接口地址不存在。")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -36,6 +36,11 @@ class PovertyLineSerializer(serializers.ModelSerializer):
 class MemberSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
     """A member as a household shows it; ID numbers are masked for read-only roles."""
 
+    id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("修改户时用编号指明在册成员；新加入的成员不填。"),
+    )
     version = serializers.IntegerField(required=False, help_text=_("修改时必须提供当前版本号。"))
     health = serializers.ListField(source="health_labels", read_only=True)
 
@@ -82,6 +87,7 @@ class MemberSummarySerializer(MemberSerializer):
 
 
 class MemberDetailSerializer(MemberSerializer):
+    id = serializers.IntegerField(read_only=True)
     household = serializers.PrimaryKeyRelatedField(
         queryset=Household.objects.none(), label=_("户"), help_text=_("户的编号（id）。")
     )

@@ -64,6 +64,7 @@ class PovertyLineViewSet(viewsets.ModelViewSet):
 class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
+    conflict_serializers = [MemberDetailSerializer]  # a stale member in an edit: conflict_data
 
     def get_queryset(self):
         return selectors.households_for(self.request.user)
@@ -80,7 +81,8 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
             actor=request.user,
             village=data.pop("village"),
             members=[
-                {k: v for k, v in m.items() if k != "version"} for m in data.pop("live_members", [])
+                {k: v for k, v in m.items() if k not in ("id", "version")}
+                for m in data.pop("live_members", [])
             ],
             **data,
         )
@@ -112,17 +114,16 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     def _member_changes(self, household, validated) -> list[dict]:
         if validated is None:
             return []
-        raw = self.request.data.get("members")
         stored = {m.pk: m for m in household.members.live()}
         changes, errors = [], {}
-        for index, (item, data) in enumerate(zip(raw, validated, strict=True)):
+        for index, data in enumerate(validated):
             data = dict(data)
             version = data.pop("version", None)
-            member_id = item.get("id") if isinstance(item, dict) else None
-            if member_id in (None, ""):
+            member_id = data.pop("id", None)
+            if member_id is None:
                 changes.append({"data": data})
                 continue
-            member = stored.get(member_id) if isinstance(member_id, int) else None
+            member = stored.get(member_id)
             if member is None:
                 errors[f"members.{index}.id"] = [_("该成员不是本户的在册成员。")]
                 continue

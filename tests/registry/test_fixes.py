@@ -157,6 +157,14 @@ def test_a_body_over_the_limit_is_a_413_in_json(client, areas, cadre_a, settings
     assert response.status_code == 413 and "过大" in response.json()["detail"]
 
 
+def test_an_api_address_that_names_nothing_is_a_404_in_json(client, areas, cadre_a):
+    client.force_login(cadre_a)
+    response = client.get("/api/households/1/-2.5e-8/")
+    assert response.status_code == 404 and response.json()["detail"] == "接口地址不存在。"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
 # --- 6. a limit on members -----------------------------------------------------------------------
 
 
