@@ -571,3 +571,7 @@ def test_the_api_documentation_groups_operations_under_chinese_names(client, sup
     }
     assert {"贫困户", "家庭成员", "年度收入", "行政区划", "扶贫标准", "登录"} <= tags
     assert "households" not in tags
+    # Swagger UI's own labels ("Authorize", "Try it out") are put into Chinese as it draws them.
+    docs = client.get("/api/docs/").text
+    assert "js/swagger-zh.js" in docs
+    assert "js/swagger-zh.js" not in client.get("/api/docs/", HTTP_ACCEPT_LANGUAGE="en").text
