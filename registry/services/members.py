@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import history, locking, scope
+from core import access, history, locking, scope
 from core.choices import Action, ChangeAction
+from core.models import AccessLog
+from core.presenter import mask
 
 from ..choices import IdType, MemberJoinReason, Relation
 from ..models import Household, Member
@@ -42,6 +44,7 @@ def check_identities(actor, members: Sequence[Member], prefixes: Sequence[str]) 
         .select_related("household__village")
     }
     readable = scope.reach(actor, Action.VIEW)
+    elsewhere = []
     for member, prefix in zip(members, prefixes, strict=True):
         other = taken.get(member.id_number)
         if other is None:
@@ -52,7 +55,17 @@ def check_identities(actor, members: Sequence[Member], prefixes: Sequence[str]) 
             ) % {"village": other.household.village.name, "number": other.household.number}
         else:
             message = _("该证件号码已在其他地区登记，一人只能有一条在册记录；请与县扶贫办核实。")
+            elsewhere.append(member.id_number)
         errors[f"{prefix}id_number"] = [message]
+    if elsewhere:
+        # The answer itself tells whether a number is on the registry: who asked is kept.
+        access.record_surviving_refusal(
+            actor,
+            AccessLog.Kind.SEARCH,
+            _("登记时核对证件号码，已在其他地区登记：%(numbers)s")
+            % {"numbers": "、".join(mask(number) for number in elsewhere)},
+            len(elsewhere),
+        )
     return errors
 
 

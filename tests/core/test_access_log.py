@@ -82,3 +82,33 @@ def test_registrations_are_limited_per_user_and_hour(areas, cadre_a, settings):
     with pytest.raises(PermissionDenied):
         make_household(village="620623100200", actor=cadre_a, status="applicant")
     cache.clear()
+
+
+def test_a_registration_refused_for_numbers_registered_elsewhere_is_logged(
+    api, households, cadre_a
+):
+    """The refusal tells the user a number is on the registry; the request rolls back, and the
+    log of who asked survives it (issue 9 item 8)."""
+    from registry.models import Household
+
+    from ..conftest import VILLAGE_A
+    from ..factories import member_data
+
+    elsewhere = [m.id_number for m in households["D"].members.all()[:2]]  # another county
+    response = api(cadre_a).post(
+        "/api/households/",
+        {
+            "number": "PROBE1",
+            "village": VILLAGE_A,
+            "members": [
+                member_data("head", id_number=elsewhere[0]),
+                member_data("son", id_number=elsewhere[1]),
+            ],
+        },
+    )
+    assert response.status_code == 400 and "其他地区" in response.json()["members.0.id_number"][0]
+    assert not Household.objects.filter(number="PROBE1").exists()
+    entry = AccessLog.objects.get(user=cadre_a, kind=AccessLog.Kind.SEARCH)
+    assert entry.count == 2 and "已在其他地区登记" in entry.what
+    assert elsewhere[0][:6] + "********" + elsewhere[0][-4:] in entry.what
+    assert elsewhere[0] not in entry.what
