@@ -56,6 +56,7 @@ def _blank_allowed(field) -> bool:
     except FieldDoesNotExist:
         return False
 
+
 # What a role without the edit action over the area reads instead (core.presenter).
 MASKED = {
     "type": "string",
