@@ -24,6 +24,7 @@ from .models import (
     PovertyCause,
 )
 from .services._common import status_refused
+from .services.incomes import income_year_refused
 
 MEMBER_FORM_FIELDS = [*MEMBER_EDITABLE_FIELDS, "join_reason"]
 INCOME_FORM_FIELDS = ["year", *INCOME_AMOUNT_FIELDS, "household_size"]
@@ -190,3 +191,11 @@ class LedgerOptionsForm(forms.Form):
         max_value=2100,
         help_text=_("表中没有“年度”列时，收入记入此年度。"),
     )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None:
+            refused = income_year_refused(year)
+            if refused:
+                raise forms.ValidationError(refused)
+        return year

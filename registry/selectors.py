@@ -75,15 +75,9 @@ def status_counts(*, user, area_code: str | None = None) -> dict[str, int]:
 
 
 def current_income_year(today: dt.date | None = None) -> int:
-    """The year whose incomes the registry is collecting: the latest year with a poverty line,
-    not after this year (incomes are verified after the year they are for)."""
-    today = today or timezone.localdate()
-    latest = (
-        PovertyLine.objects.filter(year__lte=today.year)
-        .order_by("-year")
-        .values_list("year", flat=True)
-    ).first()
-    return latest or today.year - 1
+    """The year whose incomes the registry is collecting: this year. Without a poverty line for
+    it, incomes cannot be entered yet, and the home page says so (income_line_missing)."""
+    return (today or timezone.localdate()).year
 
 
 def kept_households(qs):
@@ -108,6 +102,7 @@ class HomeSummary:
     by_status: dict[str, int]
     missing: dict[str, int]
     income_year: int
+    income_line_missing: bool
     recent: list
     breakdown: list
 
@@ -183,6 +178,7 @@ def home_summary(user) -> HomeSummary:
         by_status=status_counts(user=user),
         missing=missing,
         income_year=year,
+        income_line_missing=not PovertyLine.objects.filter(year=year).exists(),
         recent=recent,
         breakdown=area_breakdown(user),
     )

@@ -108,6 +108,20 @@ def households(areas, superuser):
 
 
 @pytest.fixture
+def this_years_line(areas):
+    """A poverty line for the year the registry collects incomes for (this year): the reference
+    data stops at 2021, later lines are each province's to enter."""
+    from registry import selectors
+    from registry.models import PovertyLine
+
+    year = selectors.current_income_year()
+    line, _created = PovertyLine.objects.get_or_create(
+        year=year, defaults={"amount": "4000", "basis": "provincial", "note": "测试"}
+    )
+    return line
+
+
+@pytest.fixture
 def api(client):
     """A JSON client: api(user).get(...), .post(url, data), .patch(url, data)."""
 

@@ -47,7 +47,9 @@ from ..models import (
     Income,
     Member,
     PovertyCause,
+    PovertyLine,
 )
+from ..services.incomes import income_year_refused
 from ..services.members import check_size
 from ..services.status import status_values
 
@@ -254,7 +256,8 @@ class LedgerImport(Pipeline):
         self.status_ignored = False
         self.status_memo: dict[tuple, tuple[dict, dict]] = {}
         self.seen_ids: dict[str, tuple[str, int]] = {}  # ID number -> (户编号, row)
-        self.year_asked = False
+        self.said_once: set[str] = set()
+        self.line_years = set(PovertyLine.objects.values_list("year", flat=True))
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
         families = self.group(sheet.rows(), header_row)
@@ -559,31 +562,38 @@ class LedgerImport(Pipeline):
         amounts = {key: self.value(ref, key, norm.amount) for key in INCOME_AMOUNT_FIELDS}
         if all(value is None for value in amounts.values()):
             return None
-        year = self.value(ref, "year", norm.whole) or self.year
+        given = self.value(ref, "year", norm.whole)
+        year = given or self.year
         if not year and "year" not in self.columns_found:
-            # One thing to do, said once for the whole file (not at each family's row).
-            if not self.year_asked:
-                self.year_asked = True
-                self.report.errors.append(
-                    Issue(
-                        self.sheet,
-                        None,
-                        "",
-                        _(
-                            "表中有收入数据，但没有“年度”列：请在上传时选择收入年度"
-                            "（命令行用 --year），或在表中增加“年度”列。"
-                        ),
-                    )
+            self._say_once(
+                _(
+                    "表中有收入数据，但没有“年度”列：请在上传时选择收入年度"
+                    "（命令行用 --year），或在表中增加“年度”列。"
                 )
+            )
             return None
         if not year:
             self.error(ref.row, "year", _("有收入数据但没有年度：请填写该户的年度。"))
+            return None
+        refused = income_year_refused(year, self.line_years)
+        if refused:
+            if given:
+                self.error(ref.row, "year", refused)
+            else:
+                self._say_once(refused)
             return None
         income, errors = self.incomes.make(
             year=year, household_size=size, **{k: v or Decimal("0.00") for k, v in amounts.items()}
         )
         self.field_errors(ref.row, errors)
         return income
+
+    def _say_once(self, message: str) -> None:
+        """A fault of the whole file (or of the upload's options), said once, not at each
+        family's row."""
+        if message not in self.said_once:
+            self.said_once.add(message)
+            self.report.errors.append(Issue(self.sheet, None, "", message))
 
     def _check_people(self, plans: list[Plan]) -> None:
         """One person, one live record against other households stored (within the file it is

@@ -10,7 +10,7 @@ from .households import (
     household_update,
     households_bulk_update,
 )
-from .incomes import income_record, income_update
+from .incomes import income_record, income_update, income_year_refused
 from .members import household_change_head, member_add, member_leave, member_update
 from .status import household_status_set
 
@@ -24,6 +24,7 @@ __all__ = [
     "households_bulk_update",
     "income_record",
     "income_update",
+    "income_year_refused",
     "member_add",
     "member_leave",
     "member_update",

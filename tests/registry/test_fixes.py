@@ -29,7 +29,9 @@ def test_sqlites_unique_message_is_read_as_the_constraint():
     assert not _names(constraint, Income(), "UNIQUE constraint failed: registry_income.id")
 
 
-def test_the_page_offers_a_recorded_year_as_a_correction(client, households, cadre_a):
+def test_the_page_offers_a_recorded_year_as_a_correction(
+    client, households, cadre_a, this_years_line
+):
     from registry import selectors
 
     household = households["A"]
@@ -46,6 +48,60 @@ def test_the_page_offers_a_recorded_year_as_a_correction(client, households, cad
     assert again.status_code == 200
     assert reverse("income-edit", args=[household.pk, year]) in again.text
     assert household.incomes.filter(year=year).count() == 1
+
+
+# --- 2. an income year needs its poverty line ---------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2030, 1990])
+def test_an_income_year_without_a_line_is_refused(api, households, cadre_a, year):
+    with pytest.raises(ValidationError) as error:
+        services.income_record(actor=cadre_a, household=households["A"], year=year, data={})
+    assert f"{year} 年度还没有扶贫标准" in error.value.message_dict["year"][0]
+    response = api(cadre_a).post(
+        "/api/incomes/", {"household": households["A"].pk, "year": year, "wage_income": "100"}
+    )
+    assert response.status_code == 400 and "还没有扶贫标准" in response.json()["year"][0]
+    assert not households["A"].incomes.exists()
+
+
+def test_the_home_page_follows_this_year_and_says_when_its_line_is_missing(
+    client, households, cadre_a, superuser
+):
+    from django.utils import timezone
+
+    from registry.models import PovertyLine
+
+    year = timezone.localdate().year
+    client.force_login(cadre_a)
+    home = client.get("/").text
+    assert f"缺 {year} 年度收入" in home
+    assert f"{year} 年度还没有扶贫标准" in home and "录入扶贫标准" not in home
+    client.force_login(superuser)
+    assert f"/admin/registry/povertyline/add/?year={year}" in client.get("/").text
+    PovertyLine.objects.create(year=year, amount=4000, basis="provincial")
+    assert "还没有扶贫标准" not in client.get("/").text
+
+
+def test_an_import_says_which_income_years_lack_a_line(tmp_path, superuser):
+    from registry.forms import LedgerOptionsForm
+    from registry.imports.households import import_ledger
+
+    from ..factories import id_number
+    from .test_import import family, workbook
+
+    rows = family("L001", ("甲", id_number(), "户主"))
+    rows[0].update({"年度": 2030, "工资性收入": 5000})
+    report = import_ledger(workbook(tmp_path / "a.xlsx", rows), actor=superuser)
+    assert [(i.column, i.row) for i in report.errors if "还没有扶贫标准" in i.message] == [
+        ("年度", 4)  # below the title, the 填报单位 line and the header
+    ]
+    # The year chosen at upload: refused by the form, and said once by the import itself.
+    form = LedgerOptionsForm({"year": 2030})
+    assert not form.is_valid() and "还没有扶贫标准" in form.errors["year"][0]
+    rows = family("L002", ("乙", id_number(), "户主"), ("丙", id_number(), "之子"), 年度="")
+    report = import_ledger(workbook(tmp_path / "b.xlsx", rows), actor=superuser, year=2030)
+    assert sum("还没有扶贫标准" in i.message for i in report.errors) == 1
 
 
 # --- 3. dates in the future -------------------------------------------------------------------
