@@ -16,7 +16,12 @@ from .imports import kinds
 from .imports.annotate import annotate
 from .imports.forms import UploadForm
 from .imports.issues import Issue, grouped
-from .imports.jobs import import_job_confirm, import_job_start, import_jobs_for
+from .imports.jobs import (
+    import_job_confirm,
+    import_job_recheck,
+    import_job_start,
+    import_jobs_for,
+)
 from .models import ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,6 +94,10 @@ def import_job(request, pk: int):
         {"label": label, **(report.get(name) or {})} for name, label in pipeline.counted.items()
     ]
     template = "core/_import_status.html" if is_htmx(request) else "core/import_job.html"
+    asked = report.get("options_asked") or []
+    options = None
+    if asked and job.file and pipeline.options_form:
+        options = pipeline.options_form(initial=job.options)
     return render(
         request,
         template,
@@ -104,6 +113,7 @@ def import_job(request, pk: int):
             "row_warnings": [w for w in warnings if w.get("row")],
             "changes_nothing": job.changes_nothing,
             "keep_days": settings.IMPORT_KEEP_DAYS,
+            "options": options,
         },
     )
 
@@ -114,6 +124,24 @@ def import_job_confirm_view(request, pk: int):
     job = _job(request, pk)
     try:
         import_job_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("import-job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_job_recheck_view(request, pk: int):
+    """The options the check asked for (the year of the incomes): the same file, checked again."""
+    job = _job(request, pk)
+    pipeline = _kind(job.kind)
+    options = pipeline.options_form(request.POST) if pipeline.options_form else None
+    if options is None or not options.is_valid():
+        for errors in options.errors.values() if options else []:
+            messages.error(request, " ".join(errors))
+        return redirect("import-job", pk=job.pk)
+    try:
+        import_job_recheck(actor=request.user, job=job, options=options.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("import-job", pk=job.pk)

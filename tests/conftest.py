@@ -122,6 +122,18 @@ def this_years_line(areas):
 
 
 @pytest.fixture
+def eager_tasks(settings, tmp_path, django_capture_on_commit_callbacks):
+    """Run the import tasks in-process after the commit that queues them, as a worker would:
+    `with eager_tasks(): ...` around the request that queues one."""
+    from config.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app.conf.task_always_eager = True
+    yield lambda: django_capture_on_commit_callbacks(execute=True)
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def api(client):
     """A JSON client: api(user).get(...), .post(url, data), .patch(url, data)."""
 

@@ -103,6 +103,29 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     return job
 
 
+@transaction.atomic
+def import_job_recheck(*, actor, job: ImportJob, options: dict) -> ImportJob:
+    """Check the same file again with the options its check asked for (the year of a ledger's
+    incomes), instead of uploading it again."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.user_id != actor.pk and not actor.is_superuser:
+        raise PermissionDenied(_("只能更改自己上传的导入任务。"))
+    if job.status != ImportJob.Status.INVALID or not job.file:
+        raise ValidationError(
+            {
+                "status": _("该任务当前不能重新检查（%(status)s）。")
+                % {"status": job.get_status_display()}
+            }
+        )
+    job.options = {**job.options, **{k: v for k, v in options.items() if v is not None}}
+    job.status = ImportJob.Status.QUEUED
+    job.progress = 0
+    job.report = {}
+    job.save(update_fields=["options", "status", "progress", "report", "updated_at"])
+    transaction.on_commit(lambda: validate_import_job.delay(job.pk))
+    return job
+
+
 def import_files_purge(*, now=None) -> int:
     """Delete the uploaded files of jobs older than settings.IMPORT_KEEP_DAYS (they hold ID
     numbers and bank accounts); the jobs and their reports stay, and a preview never confirmed

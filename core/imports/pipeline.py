@@ -66,6 +66,9 @@ class ImportReport:
     warnings: list[Issue] = field(default_factory=list)
     applied: bool = False
     file_hash: str = ""
+    # Upload options the file turned out to need (a ledger with incomes and no year column asks
+    # for the year): the job's page asks for them and checks the same file again.
+    options_asked: list[str] = field(default_factory=list)
 
     def __getattr__(self, name):
         counts = self.__dict__.get("counts", {})
@@ -80,6 +83,7 @@ class ImportReport:
             **{name: vars(counts) for name, counts in self.counts.items()},
             "errors": [issue(i) for i in self.errors],
             "warnings": [issue(i) for i in self.warnings],
+            **({"options_asked": self.options_asked} if self.options_asked else {}),
         }
 
 

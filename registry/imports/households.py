@@ -567,9 +567,10 @@ class LedgerImport(Pipeline):
         if not year and "year" not in self.columns_found:
             self._say_once(
                 _(
-                    "表中有收入数据，但没有“年度”列：请在上传时选择收入年度"
-                    "（命令行用 --year），或在表中增加“年度”列。"
-                )
+                    "表中有收入数据，但没有“年度”列：请选择收入年度（命令行用 --year），"
+                    "或在表中增加“年度”列。"
+                ),
+                asks="year",
             )
             return None
         if not year:
@@ -580,7 +581,7 @@ class LedgerImport(Pipeline):
             if given:
                 self.error(ref.row, "year", refused)
             else:
-                self._say_once(refused)
+                self._say_once(refused, asks="year")
             return None
         income, errors = self.incomes.make(
             year=year, household_size=size, **{k: v or Decimal("0.00") for k, v in amounts.items()}
@@ -588,12 +589,14 @@ class LedgerImport(Pipeline):
         self.field_errors(ref.row, errors)
         return income
 
-    def _say_once(self, message: str) -> None:
-        """A fault of the whole file (or of the upload's options), said once, not at each
-        family's row."""
+    def _say_once(self, message: str, *, asks: str | None = None) -> None:
+        """A fault of the whole file, said once, not at each family's row; `asks` names the
+        upload option that would mend it."""
         if message not in self.said_once:
             self.said_once.add(message)
             self.report.errors.append(Issue(self.sheet, None, "", message))
+        if asks and asks not in self.report.options_asked:
+            self.report.options_asked.append(asks)
 
     def _check_people(self, plans: list[Plan]) -> None:
         """One person, one live record against other households stored (within the file it is

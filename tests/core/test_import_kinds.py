@@ -13,8 +13,6 @@ from core.imports.headers import ColumnSpec
 from core.imports.pipeline import Pipeline
 from core.models import Area, ImportJob, ImportRun
 
-from ..registry.test_import import eager_tasks  # noqa: F401  (a fixture)
-
 
 class AreaListImport(Pipeline):
     """区划名单: code and name per row; a new code is created, a changed name updated."""
@@ -111,7 +109,7 @@ def test_a_second_kind_goes_through_the_same_pages(
     client,
     superuser,
     tmp_path,
-    eager_tasks,  # noqa: F811
+    eager_tasks,
 ):
     client.force_login(superuser)
     page = client.get("/imports/new/tests.areas/")

@@ -590,6 +590,36 @@ def test_a_missing_income_year_is_said_once_for_the_file(tmp_path, superuser):
     )
 
 
+def test_the_job_page_asks_for_the_year_and_checks_the_same_file_again(
+    client, cadre_a, cadre_b, tmp_path, eager_tasks
+):
+    from core.models import ImportJob
+
+    from ..factories import id_number
+    from .test_import import HEADER, _upload, family, workbook
+
+    header = [name for name in HEADER if name != "年度"]
+    rows = family("Y100", ("甲", id_number(), "户主"), village="岔口驿村")
+    client.force_login(cadre_a)
+    _upload(client, workbook(tmp_path / "y.xlsx", rows, header=header), eager_tasks)
+    job = ImportJob.objects.get()
+    assert job.status == "invalid" and job.report["options_asked"] == ["year"]
+    page = client.get(f"/imports/{job.pk}/").text
+    assert "不必重新上传" in page and 'name="year"' in page
+    # A year without a line is refused at the field; another user's job is not theirs to change.
+    client.post(f"/imports/{job.pk}/recheck/", {"year": 2030})
+    job.refresh_from_db()
+    assert job.status == "invalid" and "year" not in job.options
+    client.force_login(cadre_b)
+    assert client.post(f"/imports/{job.pk}/recheck/", {"year": 2016}).status_code == 404
+    client.force_login(cadre_a)
+    with eager_tasks():
+        client.post(f"/imports/{job.pk}/recheck/", {"year": 2016})
+    job.refresh_from_db()
+    assert job.options == {"year": 2016} and job.status == "ready", job.report
+    assert job.report["incomes"]["created"] == 1
+
+
 def test_identical_messages_are_one_line_with_their_rows():
     from core.imports.issues import grouped
 

@@ -479,18 +479,6 @@ def test_the_command_writes_the_marked_copy(tmp_path, superuser):
     assert listing.cell(row=2, column=4).value == "证件号码"
 
 
-@pytest.fixture
-def eager_tasks(settings, tmp_path, django_capture_on_commit_callbacks):
-    """Run the import tasks in-process after the commit that queues them, as a worker would:
-    `with eager_tasks(): ...` around the request that queues one."""
-    from config.celery import app
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    app.conf.task_always_eager = True
-    yield lambda: django_capture_on_commit_callbacks(execute=True)
-    app.conf.task_always_eager = False
-
-
 def _upload(client, path, eager, **data):
     with open(path, "rb") as handle, eager():
         return client.post("/imports/new/", {"file": handle, **data})
