@@ -86,18 +86,21 @@ def import_new(request, kind: str | None = None):
 @login_required
 @require_GET
 def import_job(request, pk: int):
-    job = _job(request, pk)
+    return _job_page(request, _job(request, pk))
+
+
+def _job_page(request, job: ImportJob, options=None):
+    """A job's progress, counts or errors; with the upload options its check asked for, if
+    any (`options`: the form as the user filled it in, to show its errors at the field)."""
     pipeline = _kind(job.kind)
     report = job.report or {}
     warnings = report.get("warnings") or []
     counts = [
         {"label": label, **(report.get(name) or {})} for name, label in pipeline.counted.items()
     ]
-    template = "core/_import_status.html" if is_htmx(request) else "core/import_job.html"
-    asked = report.get("options_asked") or []
-    options = None
-    if asked and job.file and pipeline.options_form:
+    if options is None and report.get("options_asked") and job.file and pipeline.options_form:
         options = pipeline.options_form(initial=job.options)
+    template = "core/_import_status.html" if is_htmx(request) else "core/import_job.html"
     return render(
         request,
         template,
@@ -114,6 +117,7 @@ def import_job(request, pk: int):
             "changes_nothing": job.changes_nothing,
             "keep_days": settings.IMPORT_KEEP_DAYS,
             "options": options,
+            "option_lines": pipeline.options_said(job.options),
         },
     )
 
@@ -135,11 +139,11 @@ def import_job_recheck_view(request, pk: int):
     """The options the check asked for (the year of the incomes): the same file, checked again."""
     job = _job(request, pk)
     pipeline = _kind(job.kind)
-    options = pipeline.options_form(request.POST) if pipeline.options_form else None
-    if options is None or not options.is_valid():
-        for errors in options.errors.values() if options else []:
-            messages.error(request, " ".join(errors))
+    if pipeline.options_form is None:
         return redirect("import-job", pk=job.pk)
+    options = pipeline.options_form(request.POST)
+    if not options.is_valid():
+        return _job_page(request, job, options)
     try:
         import_job_recheck(actor=request.user, job=job, options=options.cleaned_data)
     except ValidationError as error:

@@ -41,6 +41,17 @@ admin.site.register(HouseholdAttribute, ReferenceAdmin)
 class PovertyLineAdmin(admin.ModelAdmin):
     list_display = ["year", "amount", "basis", "monitoring_threshold", "note"]
 
+    def has_delete_permission(self, request, obj=None):
+        """A year's incomes are judged against its line: the line stays while they exist."""
+        if obj is not None and Income.objects.filter(year=obj.year).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # would bypass the check above
+        return actions
+
 
 class MemberInline(admin.TabularInline):
     model = Member

@@ -66,6 +66,11 @@ MASKED = {
 
 
 class RegistryAutoSchema(AutoSchema):
+    def get_description(self):
+        """The API's readers get what extend_schema says in their language, not the views'
+        docstrings, which are notes for developers."""
+        return ""
+
     def get_request_serializer(self):
         serializer = super().get_request_serializer()
         if (
@@ -90,8 +95,9 @@ class RegistryAutoSchema(AutoSchema):
         return bodies
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        """A read-only choice that may be empty in the model ("" for a member still on the roll)
-        says so: DRF drops allow_blank from read-only fields."""
+        """A value masked for some readers (core.presenter) may come masked; a read-only
+        choice that may be empty in the model ("" for a member still on the roll) says so, as
+        DRF drops allow_blank from read-only fields."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "response" and _masked_for_some(field):
             schema = {"anyOf": [schema, MASKED]}

@@ -114,6 +114,11 @@ class Pipeline:
     result_url = ""
     result_label = ""
 
+    @classmethod
+    def options_said(cls, options: dict) -> list[str]:
+        """The upload's options in words, for the job's page."""
+        return []
+
     def __init__(self, *, actor, progress=None):
         self.actor = actor
         # progress(percent) is told how far validation has come, for a progress bar.

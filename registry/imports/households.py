@@ -242,6 +242,12 @@ class LedgerImport(Pipeline):
     result_label = gettext_lazy("查看贫困户")
     options_form = LedgerOptionsForm
 
+    @classmethod
+    def options_said(cls, options: dict) -> list[str]:
+        if not options.get("year"):
+            return []
+        return [_("表中没有填写年度的收入记入 %(year)s 年度。") % {"year": options["year"]}]
+
     def __init__(self, *, actor, year: int | None = None, progress=None):
         super().__init__(actor=actor, progress=progress)
         self.year = year
@@ -566,10 +572,7 @@ class LedgerImport(Pipeline):
         year = given or self.year
         if not year and "year" not in self.columns_found:
             self._say_once(
-                _(
-                    "表中有收入数据，但没有“年度”列：请选择收入年度（命令行用 --year），"
-                    "或在表中增加“年度”列。"
-                ),
+                _("表中有收入数据，但没有“年度”列：请选择收入年度，或在表中增加“年度”列。"),
                 asks="year",
             )
             return None

@@ -12,7 +12,9 @@ from ..factories import id_number
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_cadre_registers_a_household_end_to_end(page, shot, cadre_a, live_server):
+def test_a_cadre_registers_a_household_end_to_end(
+    page, shot, cadre_a, live_server, reference_data, this_years_line
+):
     # Log in.
     page.goto("/accounts/login/")
     shot("01-login")

@@ -1,5 +1,7 @@
 """Regression tests for issue 9 (a new user's walk-through and an API probe), one per item."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -63,6 +65,16 @@ def test_an_income_year_without_a_line_is_refused(api, households, cadre_a, year
     )
     assert response.status_code == 400 and "还没有扶贫标准" in response.json()["year"][0]
     assert not households["A"].incomes.exists()
+
+
+def test_a_line_whose_year_has_incomes_cannot_be_deleted(client, households, superuser):
+    from registry.models import PovertyLine
+
+    services.income_record(actor=superuser, household=households["A"], year=2016, data={})
+    client.force_login(superuser)
+    used, unused = PovertyLine.objects.get(year=2016), PovertyLine.objects.get(year=2015)
+    assert client.get(f"/admin/registry/povertyline/{used.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/registry/povertyline/{unused.pk}/delete/").status_code == 200
 
 
 def test_the_home_page_follows_this_year_and_says_when_its_line_is_missing(
@@ -581,7 +593,7 @@ def test_a_missing_income_year_is_said_once_for_the_file(tmp_path, superuser):
     report = import_ledger(workbook(tmp_path / "y.xlsx", rows, header=header), actor=superuser)
     year_errors = [issue for issue in report.errors if "年度" in issue.message]
     assert len(year_errors) == 1 and year_errors[0].row is None
-    assert "--year" in year_errors[0].message
+    assert "请选择收入年度" in year_errors[0].message and report.options_asked == ["year"]
     assert (
         import_ledger(
             workbook(tmp_path / "y2.xlsx", rows, header=header), actor=superuser, year=2016
@@ -607,7 +619,8 @@ def test_the_job_page_asks_for_the_year_and_checks_the_same_file_again(
     page = client.get(f"/imports/{job.pk}/").text
     assert "不必重新上传" in page and 'name="year"' in page
     # A year without a line is refused at the field; another user's job is not theirs to change.
-    client.post(f"/imports/{job.pk}/recheck/", {"year": 2030})
+    refused = client.post(f"/imports/{job.pk}/recheck/", {"year": 2030})
+    assert refused.status_code == 200 and "2030 年度还没有扶贫标准" in refused.text
     job.refresh_from_db()
     assert job.status == "invalid" and "year" not in job.options
     client.force_login(cadre_b)
@@ -618,6 +631,7 @@ def test_the_job_page_asks_for_the_year_and_checks_the_same_file_again(
     job.refresh_from_db()
     assert job.options == {"year": 2016} and job.status == "ready", job.report
     assert job.report["incomes"]["created"] == 1
+    assert "没有填写年度的收入记入 2016 年度" in client.get(f"/imports/{job.pk}/").text
 
 
 def test_identical_messages_are_one_line_with_their_rows():
@@ -657,6 +671,9 @@ def test_the_api_documentation_groups_operations_under_chinese_names(client, sup
     }
     assert {"贫困户", "家庭成员", "年度收入", "行政区划", "扶贫标准", "登录"} <= tags
     assert "households" not in tags
+    # Developers' docstrings are not the readers' documentation.
+    assert "core.scope" not in json.dumps(schema)
+    assert "标识此贫困户的唯一整数值。" in json.dumps(schema, ensure_ascii=False)
     # Swagger UI's own labels ("Authorize", "Try it out") are put into Chinese as it draws them.
     docs = client.get("/api/docs/").text
     assert "js/swagger-zh.js" in docs

@@ -76,6 +76,8 @@ class Command(BaseCommand):
             )
         if report.errors:
             self.stdout.write(_("有 %(n)d 处错误，未写入任何数据。") % {"n": len(report.errors)})
+            if "year" in report.options_asked:
+                self.stdout.write(_("用 --year 指定收入年度后重新运行。"))
             return
         verb = _("将") if dry_run else _("已")
         for label, counts in (
