@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "config.apps.AxesConfig",
     "core",
     "registry",
+    "identification",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,8 @@ IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "30"))
 API_TOKEN_HOURS = float(os.environ.get("API_TOKEN_HOURS", "12"))
 # Households one user may register an hour (pages and API alike).
 REGISTRATIONS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_HOUR", "200"))
+# Days a new finding has before it is overdue (整改期限).
+FINDING_DEADLINE_DAYS = int(os.environ.get("FINDING_DEADLINE_DAYS", "30"))
 # Searches by a whole ID number an hour, for a reader who sees numbers masked.
 ID_SEARCHES_PER_HOUR = int(os.environ.get("ID_SEARCHES_PER_HOUR", "30"))
 # The most live members a household may have (a registration, an addition, an import).

@@ -166,7 +166,9 @@ def reference_data(transactional_db):
     from django.apps import apps
 
     from core.roles import load_roles
+    from identification.reference import load_roster_types
     from registry.reference import load_reference_data
 
     load_roles(apps.get_model)
     load_reference_data(apps.get_model)
+    load_roster_types(apps.get_model)

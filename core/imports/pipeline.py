@@ -131,6 +131,7 @@ class Pipeline:
         self.headers: dict[str, str] = {}
         self.by_key = {spec.key: spec for spec in self.columns}
         self.source = ""  # what the history says the changes came from: "导入：<file>"
+        self.file_name = ""  # the upload's name
 
     # --- what a kind provides -------------------------------------------------------------
 
@@ -194,6 +195,7 @@ class Pipeline:
     def run(self, path, *, dry_run: bool = False, name: str = "") -> ImportReport:
         """Import the file at `path`; `name` is what its user called it (the upload's name)."""
         name = name or Path(path).name
+        self.file_name = name
         self.source = _("导入：%(file)s") % {"file": name}
         self.report.file_hash = file_hash(path)
         sheets = read_workbook(path)

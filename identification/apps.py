@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentificationConfig(AppConfig):
+    name = "identification"
+    verbose_name = _("识别与核查")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    admin_permissions = {
+        "view": ["view_rostertype", "view_roster", "view_rosterentry", "view_finding"],
+    }
+
+    def ready(self):
+        from operator import attrgetter
+
+        from core import history
+
+        from . import imports  # noqa: F401  (registers the roster import)
+        from .models import Finding
+
+        history.track(
+            Finding,
+            area=attrgetter("area_code"),
+            household=attrgetter("household_id"),
+            name=lambda finding: f"{finding.get_kind_display()} {finding.name}",
+        )

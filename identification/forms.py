@@ -1,0 +1,42 @@
+"""Forms of identification's pages."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import AreaLevel
+from core.models import Area
+
+from .models import RosterType
+
+
+class RosterOptionsForm(forms.Form):
+    """What a roster upload asks besides the file (RosterImport.options_form)."""
+
+    roster_type = forms.ModelChoiceField(
+        label=_("名单类型"), queryset=RosterType.objects.filter(active=True), empty_label=None
+    )
+    area = forms.ModelChoiceField(
+        label=_("覆盖地区"),
+        queryset=Area.objects.filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP]),
+        help_text=_("名单覆盖的县或乡镇；比对时“已不在名单上”只查这个地区的户。"),
+    )
+    as_of = forms.DateField(
+        label=_("名单日期"), initial=timezone.localdate, help_text=_("部门出具名单的日期。")
+    )
+    heads_only = forms.BooleanField(
+        label=_("只列户主"),
+        required=False,
+        help_text=_("名单每户只列户主（保障人口为人数）；不勾选则每人一行。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The pipeline takes plain values: the job keeps its options as JSON.
+        if cleaned.get("roster_type"):
+            cleaned["roster_type"] = cleaned["roster_type"].pk
+        if cleaned.get("area"):
+            cleaned["area"] = cleaned["area"].pk
+        if cleaned.get("as_of"):
+            cleaned["as_of"] = cleaned["as_of"].isoformat()
+        return cleaned

@@ -1,0 +1,6 @@
+"""Everything that changes identification's state: one function per use case."""
+
+from .findings import finding_transition, findings_reconcile
+from .matching import cross_match
+
+__all__ = ["cross_match", "finding_transition", "findings_reconcile"]

@@ -1,0 +1,146 @@
+"""Findings (问题清单): opened by the jobs that look for problems, then worked down to 销号.
+
+A job says what it finds now (`Found`); findings_reconcile opens what is new, leaves alone what
+is already being worked on, and marks findings whose cause has gone (they can then be closed).
+A key a reviewer judged not true (dismissed, then closed) is not opened again.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import history, locking, scope
+from core.bulk import copy_insert
+from core.choices import Action, ChangeAction
+
+from ..choices import FindingState
+from ..models import Finding
+
+S = FindingState
+# (from, to) -> the action the user's post must grant over the finding's area. Checking and
+# correcting is the village's work; 销号, and sending a finding back, the office above's.
+TRANSITIONS = {
+    (S.OPEN, S.CHECKING): Action.EDIT,
+    (S.CHECKING, S.CORRECTED): Action.EDIT,
+    (S.CHECKING, S.DISMISSED): Action.EDIT,
+    (S.CORRECTED, S.CLOSED): Action.APPROVE,
+    (S.DISMISSED, S.CLOSED): Action.APPROVE,
+    (S.CORRECTED, S.CHECKING): Action.APPROVE,
+    (S.DISMISSED, S.CHECKING): Action.APPROVE,
+}
+NEEDS_NOTE = {S.CORRECTED, S.DISMISSED}
+
+
+@dataclass
+class Found:
+    """A problem a job found, as a finding would record it."""
+
+    key: str
+    kind: str
+    source: str
+    area_code: str
+    message: str
+    household_id: int | None = None
+    member_id: int | None = None
+    id_number: str = ""
+    name: str = ""
+    roster_id: int | None = None
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass
+class Reconciled:
+    opened: list[Finding]
+    still_open: int
+    resolved: int
+
+
+def findings_reconcile(*, found: list[Found], among) -> Reconciled:
+    """Bring the findings `among` (the queryset a job answers for: its rule's, or one roster
+    type's in one area) in line with what the job found now."""
+    now = timezone.now()
+    found_keys = {item.key for item in found}
+    active = {
+        key: gone_at
+        for key, gone_at in among.active().values_list("key", "cause_gone_at").iterator()
+    }
+    judged_untrue = set(
+        among.filter(state=S.CLOSED, resolution_kind=S.DISMISSED).values_list("key", flat=True)
+    )
+    deadline = timezone.localdate() + dt.timedelta(days=settings.FINDING_DEADLINE_DAYS)
+    opened = [
+        Finding(
+            key=item.key,
+            kind=item.kind,
+            source=item.source,
+            area_code=item.area_code,
+            message=item.message,
+            household_id=item.household_id,
+            member_id=item.member_id,
+            id_number=item.id_number,
+            name=item.name[:50],
+            roster_id=item.roster_id,
+            evidence=item.evidence,
+            deadline=deadline,
+        )
+        for item in found
+        if item.key not in active and item.key not in judged_untrue
+    ]
+    gone = [key for key, gone_at in active.items() if gone_at is None and key not in found_keys]
+    back = [key for key, gone_at in active.items() if gone_at is not None and key in found_keys]
+    with transaction.atomic():
+        copy_insert(Finding, opened)
+        for chunk in _chunks(gone):
+            among.active().filter(key__in=chunk).update(cause_gone_at=now, updated_at=now)
+        for chunk in _chunks(back):
+            among.active().filter(key__in=chunk).update(cause_gone_at=None, updated_at=now)
+    return Reconciled(opened=opened, still_open=len(active) - len(gone), resolved=len(gone))
+
+
+def _chunks(keys: list[str], size: int = 5000):
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+@transaction.atomic
+def finding_transition(
+    *, actor, finding: Finding, to: str, version: int, note: str = ""
+) -> Finding:
+    """Move a finding one step along its lifecycle (TRANSITIONS), as the user's post allows
+    over the finding's area. Correcting and dismissing say what was found."""
+    current = locking.lock(finding, version)
+    action = TRANSITIONS.get((current.state, to))
+    if action is None:
+        raise ValidationError(
+            {
+                "state": _("问题不能从“%(from)s”变为“%(to)s”。")
+                % {"from": current.get_state_display(), "to": S(to).label}
+            }
+        )
+    scope.ensure(actor, action, current.area_code)
+    note = note.strip()
+    if to in NEEDS_NOTE and not note:
+        raise ValidationError({"note": _("请写明核查结论。")})
+    before = history.snapshot(current)
+    current.state = to
+    if to in NEEDS_NOTE:
+        current.resolution = note
+        current.resolution_kind = to
+    if to == S.CLOSED:
+        current.closed_at = timezone.now()
+    if to == S.CHECKING and note:
+        current.resolution = note  # why it was sent back
+    current.version += 1
+    current.save()
+    history.record(
+        current,
+        action=ChangeAction.STATUS,
+        changes=history.diff(before, history.snapshot(current)),
+        actor=actor,
+    )
+    return current

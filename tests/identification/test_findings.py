@@ -1,0 +1,80 @@
+"""One lifecycle for every finding: open → being checked → corrected or dismissed → 销号, each
+step by the role the action table allows, over the finding's area (issue 10 item 4)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core.errors import ConflictError
+from identification.choices import FindingKind, FindingSource, FindingState
+from identification.models import Finding
+from identification.services import finding_transition, findings_reconcile
+from identification.services.findings import Found
+
+from ..conftest import VILLAGE_A
+
+S = FindingState
+
+
+@pytest.fixture
+def finding(areas):
+    return Finding.objects.create(
+        kind=FindingKind.NAME_MISMATCH,
+        source=FindingSource.ROSTER,
+        key="name_mismatch:dibao:1",
+        area_code=VILLAGE_A,
+        name="王五",
+        message="证件号码相同，姓名不符",
+    )
+
+
+def step(finding, actor, to, note=""):
+    return finding_transition(
+        actor=actor, finding=finding, to=to, version=finding.version, note=note
+    )
+
+
+def test_the_village_checks_and_the_county_closes(finding, cadre_a, county_office):
+    finding = step(finding, cadre_a, S.CHECKING)
+    with pytest.raises(ValidationError) as error:
+        step(finding, cadre_a, S.DISMISSED)
+    assert "核查结论" in error.value.message_dict["note"][0]
+    finding = step(finding, cadre_a, S.DISMISSED, note="名单录入错字，同一人")
+    with pytest.raises(PermissionDenied):
+        step(finding, cadre_a, S.CLOSED)  # 销号 is the office above's
+    finding = step(finding, county_office, S.CLOSED)
+    assert finding.state == S.CLOSED and finding.closed_at is not None
+    assert finding.resolution_kind == S.DISMISSED and finding.version == 4
+    from core.models import ChangeRecord
+
+    assert (
+        ChangeRecord.objects.filter(object_id=finding.pk, model="identification.finding").count()
+        == 3
+    )
+
+
+def test_steps_cannot_be_skipped_or_made_by_another_area(finding, cadre_b, cadre_a):
+    with pytest.raises(ValidationError):
+        step(finding, cadre_a, S.CORRECTED, note="改了")  # not yet being checked
+    with pytest.raises(PermissionDenied):
+        step(finding, cadre_b, S.CHECKING)
+
+
+def test_a_stale_version_is_a_conflict(finding, cadre_a):
+    finding_transition(actor=cadre_a, finding=finding, to=S.CHECKING, version=finding.version)
+    with pytest.raises(ConflictError):
+        finding_transition(actor=cadre_a, finding=finding, to=S.CORRECTED, version=1, note="x")
+
+
+def test_a_key_judged_untrue_is_not_opened_again(finding, cadre_a, county_office):
+    finding = step(finding, cadre_a, S.CHECKING)
+    finding = step(finding, cadre_a, S.DISMISSED, note="同一人")
+    step(finding, county_office, S.CLOSED)
+    found = Found(
+        key=finding.key,
+        kind=finding.kind,
+        source=finding.source,
+        area_code=VILLAGE_A,
+        message="again",
+    )
+    among = Finding.objects.filter(source=FindingSource.ROSTER)
+    assert findings_reconcile(found=[found], among=among).opened == []
