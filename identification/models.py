@@ -195,3 +195,47 @@ class Finding(Versioned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+
+class CheckJob(models.Model):
+    """核查任务: one run of a cross-match or a re-check, in the background, with its progress
+    and result for the page that started it."""
+
+    class Kind(models.TextChoices):
+        CROSS_MATCH = "cross_match", _("名单比对")
+        RECHECK = "recheck", _("定期核查")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("已完成")
+        BUSY = "busy", _("未运行：同类任务正在运行")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("任务类型"), max_length=12, choices=Kind.choices)
+    options = models.JSONField(_("选项"), default=dict, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("核查任务")
+        verbose_name_plural = _("核查任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

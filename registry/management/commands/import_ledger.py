@@ -1,10 +1,9 @@
-import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from core.commands import command_actor, dumps
 from core.imports.annotate import annotate
 from core.imports.issues import UnreadableFile
 from registry.imports.households import import_ledger
@@ -35,35 +34,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, dry_run, json: bool, year, user, errors_to, **options):
-        actor = self._actor(user)
+        actor = command_actor(user)
         try:
             report = import_ledger(path, actor=actor, year=year, dry_run=dry_run)
         except UnreadableFile as error:
             if json:
-                self.stdout.write(_dumps({"error": str(error)}))
+                self.stdout.write(dumps({"error": str(error)}))
             else:
                 self.stderr.write(str(error))
             raise SystemExit(2) from error
         if json:
-            self.stdout.write(_dumps(report.as_dict()))
+            self.stdout.write(dumps(report.as_dict()))
         else:
             self._print(report, dry_run)
         if report.errors:
             if errors_to:
                 Path(errors_to).write_bytes(annotate(path, report.errors, report.warnings))
             raise SystemExit(1)
-
-    def _actor(self, username):
-        users = get_user_model().objects
-        if username:
-            actor = users.filter(username=username).first()
-            if actor is None:
-                raise CommandError(_("用户 %(name)s 不存在。") % {"name": username})
-            return actor
-        actor = users.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        if actor is None:
-            raise CommandError(_("没有可用的超级用户，请用 --user 指定导入人。"))
-        return actor
 
     def _print(self, report, dry_run) -> None:
         for issue in report.errors:
@@ -91,7 +78,3 @@ class Command(BaseCommand):
                 )
                 % {"label": label, "verb": verb, **vars(counts)}
             )
-
-
-def _dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, default=str)
