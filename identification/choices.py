@@ -31,6 +31,14 @@ class FindingKind(models.TextChoices):
     SUBSIDY_GONE = "subsidy_gone", _("户属性为低保或特困，但已不在当前名单上")
     EXCLUSION_HIT = "exclusion_hit", _("成员出现在排除名单上（可能错评）")
     NAME_MISMATCH = "name_mismatch", _("证件号码相同，姓名不符")
+    # From the periodic re-check's rules (identification.services.rechecks).
+    RETURN_RISK = "return_risk", _("已脱贫户人均纯收入低于当年标准（返贫风险）")
+    ABOVE_LINE = "above_line", _("贫困户人均纯收入连续两年高于标准")
+    NO_INCOME = "no_income", _("未录入当年收入")
+    AGE_IMPLAUSIBLE = "age_implausible", _("年龄不合常理")
+    NO_LIVE_MEMBERS = "no_live_members", _("户内没有在册成员")
+    SIZE_MISMATCH = "size_mismatch", _("家庭人口与在册成员数不符")
+    BELOW_THRESHOLD = "below_threshold", _("非贫困户收入低于监测标准（边缘户、监测户）")
 
 
 class FindingState(models.TextChoices):

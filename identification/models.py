@@ -113,6 +113,27 @@ class RosterEntry(models.Model):
         return f"{self.name} {self.id_number}"
 
 
+class CheckRule(models.Model):
+    """核查规则: one check the nightly re-check runs over the registry. Its logic is code
+    (identification.services.rechecks); whether it runs, its thresholds and the document it
+    rests on are data an administrator edits."""
+
+    code = models.SlugField(_("代码"), max_length=40, primary_key=True)
+    name = models.CharField(_("名称"), max_length=60)
+    source = models.CharField(_("依据"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("核查规则")
+        verbose_name_plural = _("核查规则")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FindingQuerySet(ScopedQuerySet):
     area_field = "area_code"
 
@@ -155,6 +176,14 @@ class Finding(Versioned):
     roster = models.ForeignKey(
         Roster,
         verbose_name=_("名单版本"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    rule = models.ForeignKey(
+        CheckRule,
+        verbose_name=_("核查规则"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

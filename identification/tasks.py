@@ -9,3 +9,12 @@ def run_check_job(job_id: int) -> None:
     from .services.jobs import check_job_run
 
     check_job_run(CheckJob.objects.get(pk=job_id))
+
+
+@shared_task
+def run_scheduled_check(kind: str) -> None:
+    """A run the schedule starts (django-celery-beat: 每晚定期核查, 每周名单比对)."""
+    from .models import CheckJob
+    from .services.jobs import check_job_run
+
+    check_job_run(CheckJob.objects.create(kind=kind))

@@ -166,9 +166,10 @@ def reference_data(transactional_db):
     from django.apps import apps
 
     from core.roles import load_roles
-    from identification.reference import load_roster_types
+    from identification.reference import load_check_rules, load_roster_types
     from registry.reference import load_reference_data
 
     load_roles(apps.get_model)
     load_reference_data(apps.get_model)
     load_roster_types(apps.get_model)
+    load_check_rules(apps.get_model)

@@ -52,7 +52,14 @@ def procedure_officer():
 
 
 def make_household(
-    *, village: str, actor, members=None, status="registered", identified=2015, **fields
+    *,
+    village: str,
+    actor,
+    members=None,
+    status="registered",
+    identified=2015,
+    exited=2020,
+    **fields,
 ):
     """A household with a head, a spouse and a daughter unless told otherwise, registered by
     `actor` and then given `status` through the status service (as a procedure would)."""
@@ -65,13 +72,11 @@ def make_household(
     household = services.household_register(
         actor=actor, village=Area.objects.get(code=village), members=members, **fields
     )
-    if status != "applicant":
+    # As the procedures would: identified first, then (for "exited") verified out in `exited`.
+    steps = {"applicant": [], "exited": [("registered", identified), ("exited", exited)]}
+    for to, year in steps.get(status, [(status, identified)]):
         services.household_status_set(
-            actor=procedure_officer(),
-            household=household,
-            to=status,
-            year=identified,
-            source="测试数据",
+            actor=procedure_officer(), household=household, to=to, year=year, source="测试数据"
         )
         household.refresh_from_db()
     return household

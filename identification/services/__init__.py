@@ -2,5 +2,6 @@
 
 from .findings import finding_transition, findings_reconcile
 from .matching import cross_match
+from .rechecks import recheck
 
-__all__ = ["cross_match", "finding_transition", "findings_reconcile"]
+__all__ = ["cross_match", "finding_transition", "findings_reconcile", "recheck"]

@@ -50,6 +50,7 @@ class Found:
     id_number: str = ""
     name: str = ""
     roster_id: int | None = None
+    rule_id: str | None = None
     evidence: dict = field(default_factory=dict)
 
 
@@ -85,6 +86,7 @@ def findings_reconcile(*, found: list[Found], among) -> Reconciled:
             id_number=item.id_number,
             name=item.name[:50],
             roster_id=item.roster_id,
+            rule_id=item.rule_id,
             evidence=item.evidence,
             deadline=deadline,
         )

@@ -13,6 +13,7 @@ from registry.models import Household
 
 from ..models import CheckJob, Finding
 from .matching import MatchResult, cross_match
+from .rechecks import recheck
 
 logger = logging.getLogger(__name__)
 State = CheckJob.State
@@ -39,7 +40,10 @@ def check_job_run(job: CheckJob) -> MatchResult | None:
             return None
         CheckJob.objects.filter(pk=job.pk).update(state=State.RUNNING, progress=1)
         try:
-            result = cross_match(types=job.options.get("types"), progress=_progress(job))
+            if job.kind == CheckJob.Kind.RECHECK:
+                result = recheck(rules=job.options.get("rules"), progress=_progress(job))
+            else:
+                result = cross_match(types=job.options.get("types"), progress=_progress(job))
         except Exception:
             logger.exception("check job %s failed", job.pk)
             _finish(job, State.FAILED, {"error": _("任务运行时发生内部错误，请联系系统管理员。")})
@@ -48,7 +52,7 @@ def check_job_run(job: CheckJob) -> MatchResult | None:
             "opened": len(result.opened),
             "still_open": result.still_open,
             "resolved": result.resolved,
-            "rosters": result.rosters,
+            "checked": result.rosters,
             "findings": findings_said(result.opened[:RESULT_FINDINGS]),
         }
         _finish(job, State.DONE, summary)

@@ -28,6 +28,9 @@ APPLICANT = HouseholdStatus.APPLICANT
 
 @dataclass
 class MatchResult:
+    """What a run did: how many rosters (or rules) it checked, and the findings it opened,
+    found still open, and found gone."""
+
     rosters: int = 0
     opened: list[Finding] = field(default_factory=list)
     still_open: int = 0
