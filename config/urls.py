@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("registry.api.urls")),
     path("", include("core.urls")),
     path("", include("registry.urls")),
+    path("", include("identification.urls")),
 ]
 
 handler404 = "core.api.views.not_found"

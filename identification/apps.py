@@ -16,7 +16,10 @@ class IdentificationConfig(AppConfig):
 
         from core import history
 
-        from . import imports  # noqa: F401  (registers the roster import)
+        from . import (
+            imports,  # noqa: F401  (registers the roster import)
+            panels,  # noqa: F401  (adds open findings to a household's page)
+        )
         from .models import Finding
 
         history.track(

@@ -3,7 +3,8 @@ found in the registry, whatever found it."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Area, Versioned
@@ -46,11 +47,16 @@ class RosterType(models.Model):
 
 
 class RosterQuerySet(ScopedQuerySet):
-    area_field = "area_id"
+    area_field = "area__code"
 
-    def latest(self):
-        """The version matched: per type and area, the newest list (then the last imported)."""
-        return self.order_by("type_id", "area_id", "-as_of", "-id").distinct("type_id", "area_id")
+    def newest_versions(self):
+        """The versions matched: per type and area, the newest list (then the last imported)."""
+        newest = (
+            Roster.objects.filter(type=OuterRef("type"), area=OuterRef("area"))
+            .order_by("-as_of", "-id")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(newest))
 
 
 class Roster(models.Model):
@@ -224,6 +230,12 @@ class Finding(Versioned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def overdue(self) -> bool:
+        return bool(
+            self.deadline and self.state in FINDING_ACTIVE and self.deadline < timezone.localdate()
+        )
 
 
 class CheckJob(models.Model):

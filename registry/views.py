@@ -40,6 +40,7 @@ from .forms import (
 )
 from .imports import template
 from .models import Household, Income, Member
+from .panels import panels_for
 
 PAGE_SIZE = 25
 
@@ -269,6 +270,7 @@ def household_detail(request, pk: int):
             "can_edit": in_full,
             "income_year": selectors.current_income_year(),
             "income_years": {row["income"].year for row in incomes},
+            "panels": panels_for(request, household),
         },
     )
 

@@ -46,7 +46,7 @@ class MatchResult:
 def cross_match(*, types: list[str] | None = None, progress=None) -> MatchResult:
     """Match the latest roster of each type and area (of `types`, or all active types) and
     bring their findings up to date. `progress(percent)` is told how far it has come."""
-    rosters = Roster.objects.latest().select_related("type", "type__attribute", "area")
+    rosters = Roster.objects.newest_versions().select_related("type", "type__attribute", "area")
     rosters = [r for r in rosters if r.type.active and (types is None or r.type_id in types)]
     result = MatchResult()
     for done, roster in enumerate(rosters, start=1):

@@ -46,7 +46,7 @@ def test_a_heads_only_dibao_roster_becomes_a_version(tmp_path, superuser):
     # Each import is a version of its own.
     run(roster_file(tmp_path / "d2.xlsx", rows), superuser, as_of="2026-11-01")
     assert Roster.objects.count() == 2
-    assert Roster.objects.latest().get().as_of == dt.date(2026, 11, 1)
+    assert Roster.objects.newest_versions().get().as_of == dt.date(2026, 11, 1)
 
 
 def test_bad_rows_are_errors_at_their_cells_and_marked(tmp_path, superuser):
@@ -76,3 +76,18 @@ def test_a_county_office_cannot_import_a_roster(tmp_path, county_office):
 
     with pytest.raises(PermissionDenied):
         run(roster_file(tmp_path / "d.xlsx", [("王五", id_number(), 1, "", "")]), county_office)
+
+
+def test_the_command_imports_a_version_and_says_what_is_wrong(tmp_path, superuser, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    path = roster_file(tmp_path / "d.xlsx", [("王五", id_number(), 3, "A类", 500)])
+    call_command("import_roster", str(path), "--type", "dibao", "--area", "620623", "--json")
+    assert json.loads(capsys.readouterr().out)["entries"]["created"] == 1
+    assert Roster.objects.get().area_id == "620623000000"
+    bad = roster_file(tmp_path / "bad.xlsx", [("王五", "123", 3, "", "")])
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("import_roster", str(bad), "--type", "dibao", "--area", "620623")
+    assert exit_status.value.code == 1 and "证件号码" in capsys.readouterr().out

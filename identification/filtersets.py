@@ -1,0 +1,48 @@
+"""The findings list's filters (django-filter), for the page and its export."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import scope
+from core.choices import AreaLevel
+from core.models import Area
+
+from .choices import FINDING_ACTIVE, FindingKind, FindingSource, FindingState
+from .models import Finding
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("问题类型"), choices=FindingKind.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=FindingState.choices)
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=FindingSource.choices)
+    village = django_filters.ModelChoiceFilter(
+        label=_("行政村"),
+        queryset=Area.objects.filter(level=AreaLevel.VILLAGE),
+        method="filter_village",
+    )
+    overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
+    open = django_filters.BooleanFilter(label=_("未销号"), method="filter_open")
+
+    class Meta:
+        model = Finding
+        fields = ["kind", "state", "source", "village", "overdue", "open"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.filters["village"].queryset = scope.restrict(
+                Area.objects.filter(level=AreaLevel.VILLAGE), user, "view"
+            )
+
+    def filter_village(self, qs, name, value):
+        return qs.filter(area_code=value.code)
+
+    def filter_overdue(self, qs, name, value):
+        overdue = Q(state__in=FINDING_ACTIVE, deadline__lt=timezone.localdate())
+        return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_open(self, qs, name, value):
+        active = Q(state__in=FINDING_ACTIVE)
+        return qs.filter(active) if value else qs.exclude(active)

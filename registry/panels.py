@@ -1,0 +1,16 @@
+"""Sections other apps add to a household's page. The registry imports no app above it, so
+they register a provider here from their AppConfig.ready(): provider(request, household)
+returns {"template": ..., **context} to show, or None."""
+
+from collections.abc import Callable
+
+HOUSEHOLD_PANELS: list[Callable] = []
+
+
+def household_panel(provider: Callable) -> Callable:
+    HOUSEHOLD_PANELS.append(provider)
+    return provider
+
+
+def panels_for(request, household) -> list[dict]:
+    return [panel for provider in HOUSEHOLD_PANELS if (panel := provider(request, household))]
