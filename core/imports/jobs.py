@@ -63,7 +63,8 @@ def import_job_run(*, job: ImportJob, apply: bool) -> None:
     try:
         pipeline = kinds.get(job.kind)(actor=job.user, progress=progress, **job.options)
         report = pipeline.run(job.file.path, dry_run=not apply, name=job.original_name)
-    except UnreadableFile as error:
+    except (UnreadableFile, PermissionDenied) as error:
+        # A file that cannot be read, or options naming an area the user may not import into.
         ImportJob.objects.filter(pk=job.pk).update(
             status=status.FAILED, progress=100, report={"error": str(error)}
         )

@@ -74,6 +74,7 @@ def findings_reconcile(*, found: list[Found], among) -> Reconciled:
         among.filter(state=S.CLOSED, resolution_kind=S.DISMISSED).values_list("key", flat=True)
     )
     deadline = timezone.localdate() + dt.timedelta(days=settings.FINDING_DEADLINE_DAYS)
+    found = list({item.key: item for item in found}.values())  # one finding per key
     opened = [
         Finding(
             key=item.key,
@@ -141,7 +142,7 @@ def finding_transition(
     current.save()
     history.record(
         current,
-        action=ChangeAction.STATUS,
+        action=ChangeAction.UPDATE,  # STATUS names a household's status (registry)
         changes=history.diff(before, history.snapshot(current)),
         actor=actor,
     )

@@ -52,6 +52,9 @@ def test_a_cadre_sees_and_works_the_villages_findings(client, finding, cadre_a, 
     finding.refresh_from_db()
     assert finding.state == FindingState.DISMISSED and finding.resolution == "车已过户"
     assert "改为“已销号”" not in client.get(f"/findings/{finding.pk}/").text  # the office's
+    # The household's history tells the finding's steps in words.
+    history = client.get(f"/households/{finding.household_id}/history/")
+    assert history.status_code == 200 and "经核查不属实" in history.text
 
 
 def test_the_household_page_shows_its_open_findings(client, finding, cadre_a):
