@@ -244,7 +244,7 @@ class ImportRun(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.file_name} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class ImportJob(models.Model):

@@ -56,7 +56,7 @@ def import_new(request, kind: str | None = None):
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     upload = UploadForm(data, files)
     upload.fields["file"].help_text = f"{upload.fields['file'].help_text}{pipeline.file_help}"
-    options = pipeline.options_form(data) if pipeline.options_form else None
+    options = pipeline.options_form(data, user=request.user) if pipeline.options_form else None
     if request.method == "POST" and upload.is_valid() and (options is None or options.is_valid()):
         try:
             job = import_job_start(
@@ -99,7 +99,7 @@ def _job_page(request, job: ImportJob, options=None):
         {"label": label, **(report.get(name) or {})} for name, label in pipeline.counted.items()
     ]
     if options is None and report.get("options_asked") and job.file and pipeline.options_form:
-        options = pipeline.options_form(initial=job.options)
+        options = pipeline.options_form(initial=job.options, user=request.user)
     template = "core/_import_status.html" if is_htmx(request) else "core/import_job.html"
     return render(
         request,
@@ -141,7 +141,7 @@ def import_job_recheck_view(request, pk: int):
     pipeline = _kind(job.kind)
     if pipeline.options_form is None:
         return redirect("import-job", pk=job.pk)
-    options = pipeline.options_form(request.POST)
+    options = pipeline.options_form(request.POST, user=request.user)
     if not options.is_valid():
         return _job_page(request, job, options)
     try:

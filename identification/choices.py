@@ -27,7 +27,7 @@ class FindingSource(models.TextChoices):
 class FindingKind(models.TextChoices):
     # From roster matches (identification.services.matching).
     SUBSIDY_NOT_MARKED = "subsidy_not_marked", _("在救助名单上，户属性未相应标注")
-    SUBSIDY_CANDIDATE = "subsidy_candidate", _("在救助名单上，但不在任何贫困户中（应扶尽扶）")
+    SUBSIDY_CANDIDATE = "subsidy_candidate", _("在救助名单上，但不在任何建档立卡户中（应扶尽扶）")
     SUBSIDY_GONE = "subsidy_gone", _("户属性为低保或特困，但已不在当前名单上")
     EXCLUSION_HIT = "exclusion_hit", _("成员出现在排除名单上（可能错评）")
     NAME_MISMATCH = "name_mismatch", _("证件号码相同，姓名不符")
@@ -38,7 +38,7 @@ class FindingKind(models.TextChoices):
     AGE_IMPLAUSIBLE = "age_implausible", _("年龄不合常理")
     NO_LIVE_MEMBERS = "no_live_members", _("户内没有在册成员")
     SIZE_MISMATCH = "size_mismatch", _("家庭人口与在册成员数不符")
-    BELOW_THRESHOLD = "below_threshold", _("非贫困户收入低于监测标准（边缘户、监测户）")
+    BELOW_THRESHOLD = "below_threshold", _("已脱贫或未纳入的户收入低于监测标准（边缘户、监测户）")
 
 
 class FindingState(models.TextChoices):

@@ -1,6 +1,7 @@
 """The findings list's filters (django-filter), for the page and its export."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,8 @@ from core.models import Area
 from .choices import FINDING_ACTIVE, FindingKind, FindingSource, FindingState
 from .models import Finding
 
+YES_NO = [("", _("不限")), ("true", _("是")), ("false", _("否"))]
+
 
 class FindingFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("问题类型"), choices=FindingKind.choices)
@@ -22,8 +25,12 @@ class FindingFilterSet(django_filters.FilterSet):
         queryset=Area.objects.filter(level=AreaLevel.VILLAGE),
         method="filter_village",
     )
-    overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
-    open = django_filters.BooleanFilter(label=_("未销号"), method="filter_open")
+    overdue = django_filters.BooleanFilter(
+        label=_("已超期"), method="filter_overdue", widget=forms.Select(choices=YES_NO)
+    )
+    open = django_filters.BooleanFilter(
+        label=_("未销号"), method="filter_open", widget=forms.Select(choices=YES_NO)
+    )
 
     class Meta:
         model = Finding

@@ -8,6 +8,7 @@ from core.choices import AreaLevel
 from core.models import Area
 
 from .models import RosterType
+from .selectors import roster_areas
 
 
 class RosterOptionsForm(forms.Form):
@@ -29,6 +30,12 @@ class RosterOptionsForm(forms.Form):
         required=False,
         help_text=_("名单每户只列户主（保障人口为人数）；不勾选则每人一行。"),
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Only where the uploader may import: a village cadre imports no county's roster.
+            self.fields["area"].queryset = roster_areas(user)
 
     def clean(self):
         cleaned = super().clean()

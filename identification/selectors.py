@@ -1,10 +1,17 @@
 """Read queries of identification: what a user may see of findings, rosters and jobs."""
 
 from core import scope
-from core.choices import Action
+from core.choices import Action, AreaLevel
+from core.models import Area
 
 from .models import CheckJob, Finding, Roster
 from .services.findings import TRANSITIONS
+
+
+def roster_areas(user):
+    """The counties and townships the user may import a roster for (a roster covers one)."""
+    areas = Area.objects.filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP])
+    return scope.restrict(areas, user, Action.IMPORT)
 
 
 def findings_for(user):
@@ -25,9 +32,21 @@ def steps_allowed(user, finding: Finding) -> list[str]:
     """The states the user may move the finding to from where it is."""
     return [
         to
-        for (start, to), action in TRANSITIONS.items()
-        if start == finding.state and scope.allows(user, action, finding.area_code)
+        for (start, to), actions in TRANSITIONS.items()
+        if start == finding.state
+        and any(scope.allows(user, action, finding.area_code) for action in actions)
     ]
+
+
+def named(findings):
+    """The findings, each with `area_name`: the name of the area it is assigned to."""
+    findings = list(findings)
+    names = dict(
+        Area.objects.filter(code__in={f.area_code for f in findings}).values_list("code", "name")
+    )
+    for finding in findings:
+        finding.area_name = names.get(finding.area_code, finding.area_code)
+    return findings
 
 
 def household_findings(user, household_id: int):

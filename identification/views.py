@@ -45,7 +45,7 @@ def finding_list(request):
     filterset, findings = _filtered(request)
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
     presenter = Presenter(request.user)
-    page.object_list = [presenter.row(f, f.area_code) for f in page.object_list]
+    page.object_list = selectors.named(presenter.row(f, f.area_code) for f in page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -75,7 +75,9 @@ def finding_export(request):
         findings.count(),
     )
     presenter = Presenter(request.user)
-    content = exports.write_findings(presenter.row(f, f.area_code) for f in findings.iterator())
+    content = exports.write_findings(
+        selectors.named(presenter.row(f, f.area_code) for f in findings.iterator())
+    )
     response = HttpResponse(content, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="findings-{stamp}.xlsx"'
@@ -96,11 +98,14 @@ def finding_detail(request, pk: int):
         request,
         "identification/finding_detail.html",
         {
-            "finding": Presenter(request.user).row(finding, finding.area_code),
+            "finding": selectors.named([Presenter(request.user).row(finding, finding.area_code)])[
+                0
+            ],
             "steps": [
                 (to, FindingState(to).label, to in NEEDS_NOTE)
                 for to in selectors.steps_allowed(request.user, finding)
             ],
+            "needs_note": bool(NEEDS_NOTE & set(selectors.steps_allowed(request.user, finding))),
         },
     )
 
@@ -140,7 +145,7 @@ def roster_list(request):
         "identification/roster_list.html",
         {
             "page": page,
-            "can_import": bool(scope.reach(request.user, Action.IMPORT)),
+            "can_import": selectors.roster_areas(request.user).exists(),
             "can_start": bool(scope.reach(request.user, Action.APPROVE)),
             "jobs": selectors.jobs_for(request.user)[:10],
         },

@@ -192,6 +192,9 @@ class LedgerOptionsForm(forms.Form):
         help_text=_("表中没有“年度”列时，收入记入此年度。"),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year is not None:

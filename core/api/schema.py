@@ -11,6 +11,7 @@ import functools
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance, is_serializer
 from drf_spectacular.utils import OpenApiResponse
@@ -154,3 +155,21 @@ class RegistryAutoSchema(AutoSchema):
 
     def _response_ref(self, serializer) -> dict:
         return self.resolve_serializer(serializer, "response").ref
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    """The token scheme, described for the API's readers in their language."""
+
+    target_class = "core.api.authentication.ExpiringTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _(
+                "令牌认证：先 POST /api/auth/token/ 取得令牌，再在请求头中发送"
+                "“Authorization: Token <令牌>”。令牌过期或修改密码后须重新获取。"
+            ),
+        }

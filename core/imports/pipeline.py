@@ -105,8 +105,8 @@ class Pipeline:
     columns: list[ColumnSpec] = []
     required: tuple[str, ...] = ()
     counted: dict = {}  # the report's counts and their labels, in the order they are shown
-    # For the upload page: the kind's own questions (a Form class, its cleaned data becoming
-    # the pipeline's keyword arguments), a line about the file, the URL name of a template
+    # For the upload page: the kind's own questions (a Form class taking the uploader as
+    # `user=`, its cleaned data becoming the pipeline's keyword arguments), a line about the file, the URL name of a template
     # to download, and where the imported rows can be seen.
     options_form = None
     file_help = ""

@@ -22,16 +22,19 @@ from ..choices import FindingState
 from ..models import Finding
 
 S = FindingState
-# (from, to) -> the action the user's post must grant over the finding's area. Checking and
-# correcting is the village's work; 销号, and sending a finding back, the office above's.
+# (from, to) -> the actions of which the user's post must grant one over the finding's area.
+# Checking and correcting is the village's work (edit), or an office's (review) for a finding
+# above any village (a person on a county's roster in no household); 销号, and sending a
+# finding back, is the office above's (approve).
+CHECKS = (Action.EDIT, Action.REVIEW)
 TRANSITIONS = {
-    (S.OPEN, S.CHECKING): Action.EDIT,
-    (S.CHECKING, S.CORRECTED): Action.EDIT,
-    (S.CHECKING, S.DISMISSED): Action.EDIT,
-    (S.CORRECTED, S.CLOSED): Action.APPROVE,
-    (S.DISMISSED, S.CLOSED): Action.APPROVE,
-    (S.CORRECTED, S.CHECKING): Action.APPROVE,
-    (S.DISMISSED, S.CHECKING): Action.APPROVE,
+    (S.OPEN, S.CHECKING): CHECKS,
+    (S.CHECKING, S.CORRECTED): CHECKS,
+    (S.CHECKING, S.DISMISSED): CHECKS,
+    (S.CORRECTED, S.CLOSED): (Action.APPROVE,),
+    (S.DISMISSED, S.CLOSED): (Action.APPROVE,),
+    (S.CORRECTED, S.CHECKING): (Action.APPROVE,),
+    (S.DISMISSED, S.CHECKING): (Action.APPROVE,),
 }
 NEEDS_NOTE = {S.CORRECTED, S.DISMISSED}
 
@@ -117,15 +120,16 @@ def finding_transition(
     """Move a finding one step along its lifecycle (TRANSITIONS), as the user's post allows
     over the finding's area. Correcting and dismissing say what was found."""
     current = locking.lock(finding, version)
-    action = TRANSITIONS.get((current.state, to))
-    if action is None:
+    actions = TRANSITIONS.get((current.state, to))
+    if actions is None:
         raise ValidationError(
             {
                 "state": _("问题不能从“%(from)s”变为“%(to)s”。")
                 % {"from": current.get_state_display(), "to": S(to).label}
             }
         )
-    scope.ensure(actor, action, current.area_code)
+    if not any(scope.allows(actor, action, current.area_code) for action in actions):
+        scope.ensure(actor, actions[0], current.area_code)  # refused, saying why
     note = note.strip()
     if to in NEEDS_NOTE and not note:
         raise ValidationError({"note": _("请写明核查结论。")})

@@ -4,7 +4,8 @@ live members, by ID number (stored normalised on both sides: 18 characters, uppe
 The matching is joins in SQL, one per question; Python only turns the rows into findings.
 For a subsidy roster (低保, 特困), both ways: a member of a registered household on it while
 the household does not carry the roster's attribute; a person on it in no registered household
-(a candidate: 应扶尽扶); a household carrying the attribute none of whose members is on it any
+(a candidate: 应扶尽扶; an exited household is still on the registry, and keeps its 低保 as
+脱贫不脱政策); a household carrying the attribute none of whose members is on it any
 more. For an exclusion roster (payroll, vehicles, housing, business): a member of a registered
 or applying household on it. For every roster: the same ID number under another name.
 """
@@ -179,7 +180,7 @@ def _not_marked(roster: Roster, pairs: list[Pair]) -> list[Found]:
                 name=first.member_name,
                 roster_id=roster.pk,
                 message=_(
-                    "户 %(number)s 的 %(names)s 在%(roster)s上，但该户的贫困户属性不是“%(attribute)s”。"
+                    "户 %(number)s 的%(names)s在%(roster)s上，但该户的贫困户属性不是“%(attribute)s”。"
                 )
                 % {
                     "number": first.household_number,
@@ -194,19 +195,19 @@ def _not_marked(roster: Roster, pairs: list[Pair]) -> list[Found]:
 
 
 def _candidates(roster: Roster) -> list[Found]:
-    """Entries with no live member in a registered household anywhere: 应扶尽扶."""
+    """Entries with no live member in a registered or exited household anywhere: 应扶尽扶."""
     sql = f"""
         SELECT e."row", e.id_number, e.name, e.area_code, e.people
         FROM {RosterEntry._meta.db_table} e
         WHERE e.roster_id = %s AND NOT EXISTS (
             SELECT 1 FROM {Member._meta.db_table} m
             JOIN {Household._meta.db_table} h ON h.id = m.household_id
-            WHERE m.id_number = e.id_number AND m.left_on IS NULL AND h.status = %s
+            WHERE m.id_number = e.id_number AND m.left_on IS NULL AND h.status IN (%s, %s)
         )
         ORDER BY e."row"
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [roster.pk, REGISTERED])
+        cursor.execute(sql, [roster.pk, REGISTERED, HouseholdStatus.EXITED])
         rows = cursor.fetchall()
     covered = roster.area_id
     return [
@@ -220,7 +221,7 @@ def _candidates(roster: Roster) -> list[Found]:
             name=name,
             roster_id=roster.pk,
             message=_(
-                "%(name)s在%(roster)s第 %(row)s 行，但不在任何在册贫困户中：请核查是否应当纳入。"
+                "%(name)s在%(roster)s第 %(row)s 行，但不在任何建档立卡户中：请核查是否应当纳入。"
             )
             % {"name": name, "roster": _about(roster), "row": row},
             evidence=_evidence(roster, row, people=people),
@@ -285,7 +286,7 @@ def _excluded(roster: Roster, pair: Pair) -> Found:
         id_number=pair.id_number,
         name=pair.member_name,
         roster_id=roster.pk,
-        message=_("户 %(number)s 的成员 %(member)s 在%(roster)s第 %(row)s 行：请核实是否属于错评。")
+        message=_("户 %(number)s 的成员%(member)s在%(roster)s第 %(row)s 行：请核实是否属于错评。")
         % {
             "number": pair.household_number,
             "member": pair.member_name,

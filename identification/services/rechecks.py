@@ -336,6 +336,9 @@ def below_monitoring_threshold(check: CheckRule) -> list[Found]:
         household__monitoring_category=MonitoringCategory.NONE,
         threshold__isnull=False,
         net__lt=F("threshold") * F("household_size"),
+        # Below the line itself, an exited household is a return risk (its own rule) and an
+        # applicant is being identified.
+        net__gte=F("line") * F("household_size"),
     )
     return [
         _found(

@@ -37,6 +37,10 @@
     "Filter by tag": "按分组筛选",
     "Loading...": "加载中…",
     "Servers": "服务器",
+    "Edit Value": "编辑",
+    "Headers:": "响应头：",
+    "Name:": "名称：",
+    "In:": "位置：",
   };
 
   function translate(root) {

@@ -78,3 +78,20 @@ def test_a_key_judged_untrue_is_not_opened_again(finding, cadre_a, county_office
     )
     among = Finding.objects.filter(source=FindingSource.ROSTER)
     assert findings_reconcile(found=[found], among=among).opened == []
+
+
+def test_an_office_checks_a_finding_above_any_village(areas, county_office, cadre_a):
+    """A person on the county's roster in no household: the county office checks it."""
+    finding = Finding.objects.create(
+        kind=FindingKind.SUBSIDY_CANDIDATE,
+        source=FindingSource.ROSTER,
+        key="subsidy_candidate:dibao:X",
+        area_code="620623000000",
+        name="孙外人",
+        message="不在任何建档立卡户中",
+    )
+    with pytest.raises(PermissionDenied):
+        step(finding, cadre_a, S.CHECKING)
+    finding = step(finding, county_office, S.CHECKING)
+    finding = step(finding, county_office, S.CORRECTED, note="已纳入申请")
+    assert step(finding, county_office, S.CLOSED).state == S.CLOSED

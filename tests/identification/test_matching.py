@@ -135,3 +135,11 @@ def test_only_the_latest_version_is_matched(registry):
     make_roster("dibao", [(_id(registry["marked"], "王低保"), "王低保")])
     assert kinds(cross_match()) == []
     assert not Finding.objects.filter(roster=old).exists()
+
+
+def test_an_exited_household_is_still_on_the_registry(areas, superuser):
+    """脱贫不脱政策: a member of an exited household on the 低保 roster is no candidate."""
+    exited = make_household(village=VILLAGE_A, actor=superuser, status="exited")
+    head = exited.members.get(relation="head")
+    make_roster("dibao", [(head.id_number, head.name)])
+    assert kinds(cross_match()) == []  # an exited household is not "registered": not marked

@@ -68,8 +68,10 @@ def test_the_county_exports_the_list_masked_as_it_sees_it(client, finding, count
     response = client.get("/findings/export.xlsx", {"state": "open"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
-    assert rows[0][0] == "问题类型" and rows[1][7] == "户主在车辆登记名单上"
-    assert "*" in rows[1][6]  # the county reads the village: the ID number masked
+    header = rows[0]
+    assert header[0] == "问题类型" and rows[1][header.index("说明")] == "户主在车辆登记名单上"
+    assert rows[1][header.index("责任地区")] == "岔口驿村"
+    assert "*" in rows[1][header.index("证件号码")]  # the county reads the village: masked
     assert AccessLog.objects.filter(user=county_office, kind="export").exists()
 
 

@@ -99,6 +99,8 @@ def test_households_with_no_members_or_departed_ones_counted(areas, superuser):
 def test_below_the_monitoring_threshold_and_not_monitored(areas, superuser):
     exited = make_household(village=VILLAGE_A, actor=superuser, status="exited")
     income(superuser, exited, 2021, "15000")  # 5000 a head: above 4000, below 6000
+    poor = make_household(village=VILLAGE_A, actor=superuser, status="exited")
+    income(superuser, poor, 2021, "9000")  # below the line: a return risk, said once
     assert opened("below_monitoring_threshold") == [(FindingKind.BELOW_THRESHOLD, exited.pk)]
 
 

@@ -91,3 +91,15 @@ def test_the_command_imports_a_version_and_says_what_is_wrong(tmp_path, superuse
     with pytest.raises(SystemExit) as exit_status:
         call_command("import_roster", str(bad), "--type", "dibao", "--area", "620623")
     assert exit_status.value.code == 1 and "证件号码" in capsys.readouterr().out
+
+
+def test_only_areas_the_uploader_may_import_into_are_offered(areas, cadre_a, superuser):
+    from identification.forms import RosterOptionsForm
+
+    assert not RosterOptionsForm(user=cadre_a).fields["area"].queryset.exists()
+    assert (
+        RosterOptionsForm(user=superuser)
+        .fields["area"]
+        .queryset.filter(code="620623000000")
+        .exists()
+    )

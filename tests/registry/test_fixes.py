@@ -674,6 +674,8 @@ def test_the_api_documentation_groups_operations_under_chinese_names(client, sup
     # Developers' docstrings are not the readers' documentation.
     assert "core.scope" not in json.dumps(schema)
     assert "标识此贫困户的唯一整数值。" in json.dumps(schema, ensure_ascii=False)
+    token = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert token["name"] == "Authorization" and "令牌认证" in token["description"]
     # Swagger UI's own labels ("Authorize", "Try it out") are put into Chinese as it draws them.
     docs = client.get("/api/docs/").text
     assert "js/swagger-zh.js" in docs
