@@ -1,14 +1,16 @@
 """Forms of identification's pages."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AreaLevel
+from core.forms import VersionField
 from core.models import Area
 
 from .models import RosterType
-from .selectors import roster_areas
+from .selectors import responsible_choices, roster_areas
 
 
 class RosterOptionsForm(forms.Form):
@@ -47,3 +49,22 @@ class RosterOptionsForm(forms.Form):
         if cleaned.get("as_of"):
             cleaned["as_of"] = cleaned["as_of"].isoformat()
         return cleaned
+
+
+class FindingAssignForm(forms.Form):
+    """整改期限 and 责任人 of a finding, set by the office over its area."""
+
+    version = VersionField()
+    deadline = forms.DateField(
+        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("责任人"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, finding, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = responsible_choices(finding)
+        self.fields["version"].initial = finding.version
+        self.fields["deadline"].initial = finding.deadline
+        self.fields["responsible"].initial = finding.responsible_id

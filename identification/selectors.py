@@ -1,8 +1,11 @@
 """Read queries of identification: what a user may see of findings, rosters and jobs."""
 
+from django.contrib.auth import get_user_model
+
 from core import scope
 from core.choices import Action, AreaLevel
 from core.models import Area
+from core.scope import LEVEL_DIGITS
 
 from .models import CheckJob, Finding, Roster
 from .services.findings import TRANSITIONS
@@ -36,6 +39,20 @@ def steps_allowed(user, finding: Finding) -> list[str]:
         if start == finding.state
         and any(scope.allows(user, action, finding.area_code) for action in actions)
     ]
+
+
+def responsible_choices(finding: Finding):
+    """Who may answer for a finding: the active holders of a post in its area or an area
+    holding it (the village's cadres, the township's and the county's offices)."""
+    code = finding.area_code
+    digits = len(scope.significant_prefix(code))
+    holding = {code[:d].ljust(12, "0") for d in LEVEL_DIGITS.values() if d <= digits}
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, posts__area_id__in=holding)
+        .distinct()
+        .order_by("username")
+    )
 
 
 def named(findings):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("findings/export.xlsx", views.finding_export, name="finding-export"),
     path("findings/<int:pk>/", views.finding_detail, name="finding-detail"),
     path("findings/<int:pk>/step/", views.finding_step, name="finding-step"),
+    path("findings/<int:pk>/assign/", views.finding_assign_view, name="finding-assign"),
     path("rosters/", views.roster_list, name="roster-list"),
     path("checks/start/", views.check_start, name="check-start"),
     path("checks/<int:pk>/", views.check_job, name="check-job"),

@@ -23,8 +23,9 @@ from core.views import is_htmx
 from . import exports, selectors
 from .choices import FindingState
 from .filtersets import FindingFilterSet
+from .forms import FindingAssignForm
 from .models import CheckJob
-from .services import finding_transition
+from .services import finding_assign, finding_transition
 from .services.findings import NEEDS_NOTE
 from .services.jobs import check_job_start
 
@@ -94,6 +95,12 @@ def _finding(request, pk: int):
 def finding_detail(request, pk: int):
     finding = _finding(request, pk)
     log_access(request, AccessLog.Kind.VIEW, _("问题 %(pk)s") % {"pk": pk})
+    return _detail_page(request, finding)
+
+
+def _detail_page(request, finding, assign=None):
+    if assign is None and _may_assign(request.user, finding):
+        assign = FindingAssignForm(finding=finding)
     return render(
         request,
         "identification/finding_detail.html",
@@ -106,8 +113,42 @@ def finding_detail(request, pk: int):
                 for to in selectors.steps_allowed(request.user, finding)
             ],
             "needs_note": bool(NEEDS_NOTE & set(selectors.steps_allowed(request.user, finding))),
+            "assign": assign,
         },
     )
+
+
+def _may_assign(user, finding) -> bool:
+    return finding.state != FindingState.CLOSED and scope.allows(
+        user, Action.REVIEW, finding.area_code
+    )
+
+
+@login_required
+@require_POST
+def finding_assign_view(request, pk: int):
+    """整改期限 and 责任人, set by the office over the finding's area."""
+    finding = _finding(request, pk)
+    form = FindingAssignForm(request.POST, finding=finding)
+    if not form.is_valid():
+        return _detail_page(request, finding, form)
+    try:
+        finding_assign(
+            actor=request.user,
+            finding=finding,
+            version=form.cleaned_data["version"],
+            deadline=form.cleaned_data["deadline"],
+            responsible=form.cleaned_data["responsible"],
+        )
+    except ConflictError:
+        messages.error(request, _("该问题已被他人处理，页面已更新，请查看后再操作。"))
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _detail_page(request, finding, form)
+    else:
+        messages.success(request, _("已更新。"))
+    return redirect("finding-detail", pk=finding.pk)
 
 
 @login_required

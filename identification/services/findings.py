@@ -151,3 +151,25 @@ def finding_transition(
         actor=actor,
     )
     return current
+
+
+@transaction.atomic
+def finding_assign(*, actor, finding: Finding, version: int, deadline, responsible) -> Finding:
+    """Set who answers for a finding and by when: the office over its area (review)."""
+    current = locking.lock(finding, version)
+    scope.ensure(actor, Action.REVIEW, current.area_code)
+    if current.state == S.CLOSED:
+        raise ValidationError({"state": _("已销号的问题不能再指派。")})
+    if responsible is not None and not scope.allows(responsible, Action.VIEW, current.area_code):
+        raise ValidationError({"responsible": _("责任人须是能查看该地区的用户。")})
+    if deadline is not None and deadline < current.created_at.date():
+        raise ValidationError({"deadline": _("整改期限不能早于发现问题的日期。")})
+    before = history.snapshot(current)
+    current.deadline = deadline
+    current.responsible = responsible
+    changes = history.diff(before, history.snapshot(current))
+    if changes:
+        current.version += 1
+        current.save()
+        history.record(current, action=ChangeAction.UPDATE, changes=changes, actor=actor)
+    return current

@@ -95,3 +95,28 @@ def test_an_office_checks_a_finding_above_any_village(areas, county_office, cadr
     finding = step(finding, county_office, S.CHECKING)
     finding = step(finding, county_office, S.CORRECTED, note="已纳入申请")
     assert step(finding, county_office, S.CLOSED).state == S.CLOSED
+
+
+def test_the_office_sets_a_deadline_and_who_answers(finding, township_office, cadre_a, cadre_b):
+    import datetime as dt
+
+    from identification.services import finding_assign
+
+    with pytest.raises(PermissionDenied):  # a village cadre does not assign
+        finding_assign(
+            actor=cadre_a, finding=finding, version=1, deadline=None, responsible=cadre_a
+        )
+    with pytest.raises(ValidationError) as error:  # another village's cadre cannot answer
+        finding_assign(
+            actor=township_office, finding=finding, version=1, deadline=None, responsible=cadre_b
+        )
+    assert "责任人" in error.value.message_dict["responsible"][0]
+    finding = finding_assign(
+        actor=township_office,
+        finding=finding,
+        version=1,
+        deadline=dt.date(2030, 1, 31),
+        responsible=cadre_a,
+    )
+    assert finding.responsible == cadre_a and finding.deadline == dt.date(2030, 1, 31)
+    assert finding.version == 2

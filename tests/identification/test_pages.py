@@ -109,3 +109,19 @@ def test_rosters_are_seen_within_the_area_they_cover(client, county_office, cadr
     client.force_login(cadre_a)
     page = client.get("/rosters/").text
     assert "2026-10-01" not in page and "开始名单比对" not in page
+
+
+def test_the_township_assigns_a_finding_on_its_page(client, finding, township_office, cadre_a):
+    client.force_login(cadre_a)
+    assert "指派" not in client.get(f"/findings/{finding.pk}/").text
+    client.force_login(township_office)
+    page = client.get(f"/findings/{finding.pk}/").text
+    assert "指派" in page and "cadre_a" in page
+    bad = client.post(f"/findings/{finding.pk}/assign/", {"version": 1, "deadline": "2000-01-01"})
+    assert bad.status_code == 200 and "整改期限不能早于" in bad.text
+    client.post(
+        f"/findings/{finding.pk}/assign/",
+        {"version": 1, "deadline": "2030-01-31", "responsible": cadre_a.pk},
+    )
+    finding.refresh_from_db()
+    assert finding.responsible == cadre_a and str(finding.deadline) == "2030-01-31"
