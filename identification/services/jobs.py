@@ -52,7 +52,7 @@ def check_job_run(job: CheckJob) -> MatchResult | None:
             "opened": len(result.opened),
             "still_open": result.still_open,
             "resolved": result.resolved,
-            "checked": result.rosters,
+            "checked": result.checked,
             "findings": findings_said(result.opened[:RESULT_FINDINGS]),
         }
         _finish(job, State.DONE, summary)

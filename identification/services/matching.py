@@ -32,13 +32,13 @@ class MatchResult:
     """What a run did: how many rosters (or rules) it checked, and the findings it opened,
     found still open, and found gone."""
 
-    rosters: int = 0
+    checked: int = 0
     opened: list[Finding] = field(default_factory=list)
     still_open: int = 0
     resolved: int = 0
 
     def add(self, reconciled: Reconciled) -> None:
-        self.rosters += 1
+        self.checked += 1
         self.opened += reconciled.opened
         self.still_open += reconciled.still_open
         self.resolved += reconciled.resolved
