@@ -34,7 +34,7 @@ def test_the_command_prints_what_it_opened(registry, capsys):  # noqa: F811
     assert json.loads(capsys.readouterr().out)["opened"] == 0
     job = CheckJob.objects.latest("pk")
     assert job.state == CheckJob.State.DONE and job.progress == 100
-    assert job.result["still_open"] == 2
+    assert job.result["still_open"] == 2 and job.result["checked"] == 1
 
 
 def test_a_second_run_while_one_holds_the_lock_does_not_run(registry):  # noqa: F811

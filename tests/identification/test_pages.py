@@ -93,6 +93,11 @@ def test_the_county_starts_a_check_and_follows_it(client, county_office, cadre_a
     job = CheckJob.objects.get()
     assert response["Location"] == f"/checks/{job.pk}/"
     assert "排队中" in client.get(f"/checks/{job.pk}/").text
+    from identification.services.jobs import check_job_run
+
+    check_job_run(job)
+    done = client.get(f"/checks/{job.pk}/").text
+    assert "由 county 发起" in done and "比对名单 0 份" in done and "新发现问题 0 个" in done
     assert client.post("/checks/start/", {"kind": "nonsense"}).status_code == 400
 
 
