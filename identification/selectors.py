@@ -1,6 +1,7 @@
 """Read queries of identification: what a user may see of findings, rosters and jobs."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.choices import Action, AreaLevel
@@ -53,6 +54,30 @@ def responsible_choices(finding: Finding):
         .distinct()
         .order_by("username")
     )
+
+
+# What a finding's evidence says, in the order a reader wants it; the rest (the roster, the
+# rule) the page shows as the finding's source.
+EVIDENCE_LABELS = {
+    "as_of": _("名单日期"),
+    "row": _("名单行号"),
+    "rows": _("名单行号"),
+    "listed_name": _("名单上的姓名"),
+    "people": _("保障人口"),
+    "year": _("年度"),
+    "years": _("年度"),
+}
+
+
+def evidence_rows(finding: Finding) -> list[tuple[str, str]]:
+    evidence = finding.evidence or {}
+    rows = []
+    for key, label in EVIDENCE_LABELS.items():
+        value = evidence.get(key)
+        if value not in (None, "", []):
+            shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+            rows.append((str(label), shown))
+    return rows
 
 
 def named(findings):

@@ -114,6 +114,7 @@ def _detail_page(request, finding, assign=None):
             ],
             "needs_note": bool(NEEDS_NOTE & set(selectors.steps_allowed(request.user, finding))),
             "assign": assign,
+            "evidence": selectors.evidence_rows(finding),
         },
     )
 

@@ -80,6 +80,9 @@ def test_a_dibao_roster_is_matched_both_ways(registry):
     not_marked = Finding.objects.get(kind=FindingKind.SUBSIDY_NOT_MARKED)
     assert not_marked.household == registry["unmarked"] and not_marked.area_code == VILLAGE_B
     assert not_marked.evidence["rows"] == [2] and "低保贫困户" in not_marked.message
+    from identification.selectors import evidence_rows
+
+    assert ("名单行号", "2") in evidence_rows(not_marked)
     candidate = Finding.objects.get(name="孙外人")
     assert candidate.area_code == COUNTY and candidate.household is None
     assert candidate.id_number == outsider and candidate.evidence["row"] == 3
