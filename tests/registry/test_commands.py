@@ -77,9 +77,10 @@ def test_seed_demo_builds_a_county_with_every_status_and_one_user_per_role(db, c
     }
     roles = set(Post.objects.values_list("role", flat=True))
     assert roles == {"village_cadre", "township_office", "county_office", "admin"}
-    call_command("seed_demo", "--households", "60", "--if-empty")
+    call_command("seed_demo", "--households", "60", "--if-empty", "--port", "8001")
     assert Household.objects.count() == 60
-    assert "demo_cadre" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "demo_cadre" in printed and "http://127.0.0.1:8001/admin/" in printed
 
 
 def test_load_areas_moves_existing_areas_under_a_level_that_arrives_later(db, tmp_path):

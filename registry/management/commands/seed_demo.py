@@ -25,8 +25,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when households already exist"
         )
+        parser.add_argument("--port", type=int, default=8000, help="the port the logins name")
 
     def handle(self, *args, **opts):
+        self.port = opts["port"]
         if opts["if_empty"] and Household.objects.exists():
             self.stdout.write(_("已有数据，跳过生成演示数据。"))
         else:
@@ -70,4 +72,5 @@ class Command(BaseCommand):
         self.stdout.write(_("演示账号（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD})
         for username, role, area in logins:
             self.stdout.write(f"  {username:<14} {role.label}  {area.name} ({area.code})")
-        self.stdout.write("  http://127.0.0.1:8000/admin/   http://127.0.0.1:8000/api/docs/")
+        site = f"http://127.0.0.1:{self.port}"
+        self.stdout.write(f"  {site}/   {site}/admin/   {site}/api/docs/")
