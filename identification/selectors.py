@@ -8,8 +8,15 @@ from core.choices import Action, AreaLevel
 from core.models import Area
 from core.scope import LEVEL_DIGITS
 
+from .choices import FindingState
 from .models import CheckJob, Finding, Roster
-from .services.findings import TRANSITIONS
+from .services.findings import ASSIGN, TRANSITIONS
+
+
+def may_assign(user, finding: Finding) -> bool:
+    """Whether the user may set the finding's deadline and responsible person (the service's
+    rule, for the page to offer the form or not)."""
+    return finding.state != FindingState.CLOSED and scope.allows(user, ASSIGN, finding.area_code)
 
 
 def roster_areas(user):

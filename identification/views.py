@@ -24,7 +24,6 @@ from . import exports, selectors
 from .choices import FindingState
 from .filtersets import FindingFilterSet
 from .forms import FindingAssignForm
-from .models import CheckJob
 from .services import finding_assign, finding_transition
 from .services.findings import NEEDS_NOTE
 from .services.jobs import check_job_start
@@ -99,8 +98,9 @@ def finding_detail(request, pk: int):
 
 
 def _detail_page(request, finding, assign=None):
-    if assign is None and _may_assign(request.user, finding):
+    if assign is None and selectors.may_assign(request.user, finding):
         assign = FindingAssignForm(finding=finding)
+    steps = selectors.steps_allowed(request.user, finding)
     return render(
         request,
         "identification/finding_detail.html",
@@ -108,20 +108,11 @@ def _detail_page(request, finding, assign=None):
             "finding": selectors.named([Presenter(request.user).row(finding, finding.area_code)])[
                 0
             ],
-            "steps": [
-                (to, FindingState(to).label, to in NEEDS_NOTE)
-                for to in selectors.steps_allowed(request.user, finding)
-            ],
-            "needs_note": bool(NEEDS_NOTE & set(selectors.steps_allowed(request.user, finding))),
+            "steps": [(to, FindingState(to).label, to in NEEDS_NOTE) for to in steps],
+            "needs_note": bool(NEEDS_NOTE & set(steps)),
             "assign": assign,
             "evidence": selectors.evidence_rows(finding),
         },
-    )
-
-
-def _may_assign(user, finding) -> bool:
-    return finding.state != FindingState.CLOSED and scope.allows(
-        user, Action.REVIEW, finding.area_code
     )
 
 
@@ -197,10 +188,10 @@ def roster_list(request):
 @login_required
 @require_POST
 def check_start(request):
-    kind = request.POST.get("kind")
-    if kind not in CheckJob.Kind.values:
-        return HttpResponseBadRequest(_("没有这种核查任务。"))
-    job = check_job_start(actor=request.user, kind=kind)
+    try:
+        job = check_job_start(actor=request.user, kind=request.POST.get("kind", ""))
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
     return redirect("check-job", pk=job.pk)
 
 

@@ -95,6 +95,23 @@ def file_hash(path) -> str:
     return digest.hexdigest()
 
 
+class RowRef:
+    """One row of a file: its number as Excel shows it and its cells by column key. The cells
+    are a tuple beside the import's key -> position map: a dict per row would take four times
+    the memory on a 500,000-row ledger."""
+
+    __slots__ = ("cells", "positions", "row")
+
+    def __init__(self, row: int, cells: tuple, positions: dict[str, int]):
+        self.row = row
+        self.cells = cells
+        self.positions = positions
+
+    def get(self, key: str, default=""):
+        position = self.positions.get(key)
+        return default if position is None else self.cells[position]
+
+
 class Pipeline:
     """One run of an import of one kind, for one user (whose scope limits what it may change)."""
 

@@ -17,7 +17,7 @@ from core.choices import Action
 from core.imports import kinds
 from core.imports import normalise as norm
 from core.imports.headers import ColumnSpec
-from core.imports.pipeline import Pipeline
+from core.imports.pipeline import Pipeline, RowRef
 from core.models import Area
 
 from ..forms import RosterOptionsForm
@@ -81,15 +81,14 @@ class RosterImport(Pipeline):
         ]
 
     def plan(self, sheet, header_row, *, sheets, lap) -> list[RosterEntry]:
-        keys = list(self.columns_found)
+        positions = self.columns_found
         entries, seen = [], {}
         for index, values in enumerate(sheet.rows()):
             if index <= header_row:
                 continue
-            cells = {key: values[self.columns_found[key]] for key in keys}
-            if all(norm.text(value) == "" for value in cells.values()):
+            if all(norm.text(values[position]) == "" for position in positions.values()):
                 continue
-            entry = self._entry(_Row(index + 1, cells))
+            entry = self._entry(RowRef(index + 1, values, positions))
             if entry is None:
                 continue
             if entry.id_number in seen:
@@ -150,14 +149,6 @@ class RosterImport(Pipeline):
             entry.roster = roster
         RosterEntry.objects.bulk_create(plans, batch_size=5000)
         self.report.entries.created += len(plans)
-
-
-class _Row:
-    def __init__(self, row: int, cells: dict):
-        self.row, self.cells = row, cells
-
-    def get(self, key, default=""):
-        return self.cells.get(key, default)
 
 
 def _id_number(value) -> str:

@@ -37,6 +37,8 @@ TRANSITIONS = {
     (S.DISMISSED, S.CHECKING): (Action.APPROVE,),
 }
 NEEDS_NOTE = {S.CORRECTED, S.DISMISSED}
+# Setting a finding's deadline and responsible person: the office over its area.
+ASSIGN = Action.REVIEW
 
 
 @dataclass
@@ -157,7 +159,7 @@ def finding_transition(
 def finding_assign(*, actor, finding: Finding, version: int, deadline, responsible) -> Finding:
     """Set who answers for a finding and by when: the office over its area (review)."""
     current = locking.lock(finding, version)
-    scope.ensure(actor, Action.REVIEW, current.area_code)
+    scope.ensure(actor, ASSIGN, current.area_code)
     if current.state == S.CLOSED:
         raise ValidationError({"state": _("已销号的问题不能再指派。")})
     if responsible is not None and not scope.allows(responsible, Action.VIEW, current.area_code):

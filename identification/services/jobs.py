@@ -3,6 +3,7 @@ kind, with progress and a result the page shows; the command line runs the same.
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,8 @@ RESULT_FINDINGS = 200
 def check_job_start(*, actor, kind: str, options: dict | None = None) -> CheckJob:
     """Queue a run; the county office (or anyone who may approve somewhere) starts one."""
     scope.ensure_somewhere(actor, Action.APPROVE, _("您的岗位不能发起核查任务。"))
+    if kind not in CheckJob.Kind.values:
+        raise ValidationError({"kind": _("没有这种核查任务。")})
     from ..tasks import run_check_job
 
     job = CheckJob.objects.create(kind=kind, options=options or {}, user=actor)

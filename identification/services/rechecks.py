@@ -224,53 +224,49 @@ def _years_ago(years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def _member_found(check: CheckRule, member: dict, message: str) -> Found:
-    return _found(check, FindingKind.AGE_IMPLAUSIBLE, member, message, member=member)
+def _ages(check: CheckRule, q: Q, message: str, limit: int) -> list[Found]:
+    """Live members matching `q`, each a finding of an implausible age saying `message`."""
+    return [
+        _found(
+            check,
+            FindingKind.AGE_IMPLAUSIBLE,
+            member,
+            message
+            % {
+                "number": member["number"],
+                "name": member["name"],
+                "born": member["birth_date"],
+                "limit": limit,
+            },
+            member=member,
+        )
+        for member in _members(q)
+    ]
 
 
 @rule("member_too_old")
 def member_too_old(check: CheckRule) -> list[Found]:
     limit = int(check.params.get("max_age", 100))
-    members = _members(Q(birth_date__lt=_years_ago(limit)))
-    return [
-        _member_found(
-            check,
-            member,
-            _(
-                "户 %(number)s 的成员 %(name)s 出生于 %(born)s，已超过 %(limit)s 岁：请核实是否在世、"
-                "出生日期是否有误。"
-            )
-            % {
-                "number": member["number"],
-                "name": member["name"],
-                "born": member["birth_date"],
-                "limit": limit,
-            },
-        )
-        for member in members
-    ]
+    return _ages(
+        check,
+        Q(birth_date__lt=_years_ago(limit)),
+        _(
+            "户 %(number)s 的成员 %(name)s 出生于 %(born)s，已超过 %(limit)s 岁：请核实是否在世、"
+            "出生日期是否有误。"
+        ),
+        limit,
+    )
 
 
 @rule("head_too_young")
 def head_too_young(check: CheckRule) -> list[Found]:
     limit = int(check.params.get("min_age", 16))
-    members = _members(Q(relation=Relation.HEAD, birth_date__gt=_years_ago(limit)))
-    return [
-        _member_found(
-            check,
-            member,
-            _(
-                "户 %(number)s 的户主 %(name)s 出生于 %(born)s，不满 %(limit)s 岁：请核实户主是否正确。"
-            )
-            % {
-                "number": member["number"],
-                "name": member["name"],
-                "born": member["birth_date"],
-                "limit": limit,
-            },
-        )
-        for member in members
-    ]
+    return _ages(
+        check,
+        Q(relation=Relation.HEAD, birth_date__gt=_years_ago(limit)),
+        _("户 %(number)s 的户主 %(name)s 出生于 %(born)s，不满 %(limit)s 岁：请核实户主是否正确。"),
+        limit,
+    )
 
 
 @rule("no_live_members")

@@ -25,7 +25,7 @@ from core.imports import kinds
 from core.imports import normalise as norm
 from core.imports.headers import ColumnSpec
 from core.imports.issues import Issue
-from core.imports.pipeline import Counts, ImportReport, Pipeline
+from core.imports.pipeline import Counts, ImportReport, Pipeline, RowRef
 from core.models import Area
 
 from ..choices import (
@@ -184,23 +184,6 @@ HEALTH_FLAGS = {
 TEMPLATE_EXAMPLE_IDS = frozenset({"62062319650312003X", "620623196804150021"})
 STATUS_ERROR_COLUMNS = {"reason": "removal_reason", "year": "first_identified_year"}
 HEALTH_COLUMN = {name: "health" for name in HEALTH_FLAGS.values()}  # errors go to that column
-
-
-class RowRef:
-    """One ledger row: its number as Excel shows it and its cells by column key. The cells are
-    a tuple beside the import's key -> position map: a dict per row would take four times the
-    memory on a 500,000-row ledger."""
-
-    __slots__ = ("cells", "positions", "row")
-
-    def __init__(self, row: int, cells: tuple, positions: dict[str, int]):
-        self.row = row
-        self.cells = cells
-        self.positions = positions
-
-    def get(self, key: str, default=""):
-        position = self.positions.get(key)
-        return default if position is None else self.cells[position]
 
 
 @dataclass
