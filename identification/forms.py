@@ -56,7 +56,9 @@ class FindingAssignForm(forms.Form):
 
     version = VersionField()
     deadline = forms.DateField(
-        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("整改期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     responsible = forms.ModelChoiceField(
         label=_("责任人"), queryset=get_user_model().objects.none(), required=False

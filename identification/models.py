@@ -91,7 +91,7 @@ class Roster(models.Model):
         indexes = [models.Index(fields=["type", "area", "-as_of"], name="roster_latest_idx")]
 
     def __str__(self) -> str:
-        return f"{self.type} {self.area_id} {self.as_of:%Y-%m-%d}"
+        return f"{self.type} {self.area.name} {self.as_of:%Y-%m-%d}"
 
 
 class RosterEntry(models.Model):

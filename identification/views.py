@@ -85,7 +85,9 @@ def finding_export(request):
 
 
 def _finding(request, pk: int):
-    findings = selectors.findings_for(request.user).select_related("roster__type")
+    findings = selectors.findings_for(request.user).select_related(
+        "roster__type", "roster__area", "responsible"
+    )
     return get_object_or_404(findings, pk=pk)
 
 

@@ -130,3 +130,5 @@ def test_the_township_assigns_a_finding_on_its_page(client, finding, township_of
     )
     finding.refresh_from_db()
     assert finding.responsible == cadre_a and str(finding.deadline) == "2030-01-31"
+    # The date field shows the stored deadline in the form a date input reads.
+    assert 'value="2030-01-31"' in client.get(f"/findings/{finding.pk}/").text
