@@ -72,8 +72,10 @@ def findings_reconcile(*, found: list[Found], among) -> Reconciled:
     now = timezone.now()
     found_keys = {item.key for item in found}
     active = {
-        key: gone_at
-        for key, gone_at in among.active().values_list("key", "cause_gone_at").iterator()
+        key: (pk, gone_at, roster_id)
+        for key, pk, gone_at, roster_id in among.active()
+        .values_list("key", "pk", "cause_gone_at", "roster_id")
+        .iterator()
     }
     judged_untrue = set(
         among.filter(state=S.CLOSED, resolution_kind=S.DISMISSED).values_list("key", flat=True)
@@ -99,14 +101,38 @@ def findings_reconcile(*, found: list[Found], among) -> Reconciled:
         for item in found
         if item.key not in active and item.key not in judged_untrue
     ]
-    gone = [key for key, gone_at in active.items() if gone_at is None and key not in found_keys]
-    back = [key for key, gone_at in active.items() if gone_at is not None and key in found_keys]
+    gone = [
+        key
+        for key, (_pk, gone_at, _r) in active.items()
+        if gone_at is None and key not in found_keys
+    ]
+    back = [
+        key
+        for key, (_pk, gone_at, _r) in active.items()
+        if gone_at is not None and key in found_keys
+    ]
+    # Still found, now on a newer version of its roster: the finding cites the version that
+    # shows it today, so its evidence is the list in force, not one since replaced.
+    restated = [
+        Finding(
+            pk=active[item.key][0],
+            roster_id=item.roster_id,
+            evidence=item.evidence,
+            message=item.message,
+            updated_at=now,
+        )
+        for item in found
+        if item.key in active and item.roster_id and item.roster_id != active[item.key][2]
+    ]
     with transaction.atomic():
         copy_insert(Finding, opened)
         for chunk in _chunks(gone):
             among.active().filter(key__in=chunk).update(cause_gone_at=now, updated_at=now)
         for chunk in _chunks(back):
             among.active().filter(key__in=chunk).update(cause_gone_at=None, updated_at=now)
+        Finding.objects.bulk_update(
+            restated, ["roster", "evidence", "message", "updated_at"], batch_size=1000
+        )
     return Reconciled(opened=opened, still_open=len(active) - len(gone), resolved=len(gone))
 
 

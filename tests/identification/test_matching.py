@@ -133,6 +133,23 @@ def test_running_again_opens_nothing_new_and_a_gone_cause_is_marked(registry):
     assert Finding.objects.get(kind=FindingKind.SUBSIDY_NOT_MARKED).cause_gone_at is not None
 
 
+def test_a_finding_still_found_cites_the_newest_version(registry):
+    number = _id(registry["unmarked"], "李一般")
+    first = make_roster("dibao", [(number, "李一般")])
+    cross_match()
+    finding = Finding.objects.get(kind=FindingKind.SUBSIDY_NOT_MARKED)
+    assert finding.roster == first and finding.evidence["rows"] == [2]
+    newer = make_roster(
+        "dibao", [(id_number(), "新增"), (number, "李一般")], as_of=dt.date(2026, 11, 1)
+    )
+    again = cross_match()
+    assert [f.name for f in again.opened] == ["新增"] and again.resolved == 0
+    finding.refresh_from_db()
+    assert finding.roster == newer and finding.evidence["rows"] == [3]
+    assert finding.evidence["as_of"] == "2026-11-01" and "2026-11-01" in finding.message
+    assert finding.version == 1  # restated by the job, not a user's change
+
+
 def test_only_the_latest_version_is_matched(registry):
     old = make_roster("dibao", [(id_number(), "旧名单")], as_of=dt.date(2026, 1, 1))
     make_roster("dibao", [(_id(registry["marked"], "王低保"), "王低保")])
