@@ -28,13 +28,16 @@ class FindingFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("已超期"), method="filter_overdue", widget=forms.Select(choices=YES_NO)
     )
+    gone = django_filters.BooleanFilter(
+        label=_("问题已消失"), method="filter_gone", widget=forms.Select(choices=YES_NO)
+    )
     open = django_filters.BooleanFilter(
         label=_("未销号"), method="filter_open", widget=forms.Select(choices=YES_NO)
     )
 
     class Meta:
         model = Finding
-        fields = ["kind", "state", "source", "village", "overdue", "open"]
+        fields = ["kind", "state", "source", "village", "overdue", "gone", "open"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +52,9 @@ class FindingFilterSet(django_filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         overdue = Q(state__in=FINDING_ACTIVE, deadline__lt=timezone.localdate())
         return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_gone(self, qs, name, value):
+        return qs.filter(cause_gone_at__isnull=not value)
 
     def filter_open(self, qs, name, value):
         active = Q(state__in=FINDING_ACTIVE)

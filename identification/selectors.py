@@ -10,7 +10,8 @@ from core.scope import LEVEL_DIGITS
 
 from .choices import FindingState
 from .models import CheckJob, Finding, Roster
-from .services.findings import ASSIGN, TRANSITIONS
+from .services import findings as finding_rules
+from .services.findings import ASSIGN, transitions_from
 
 
 def may_assign(user, finding: Finding) -> bool:
@@ -43,10 +44,16 @@ def steps_allowed(user, finding: Finding) -> list[str]:
     """The states the user may move the finding to from where it is."""
     return [
         to
-        for (start, to), actions in TRANSITIONS.items()
-        if start == finding.state
-        and any(scope.allows(user, action, finding.area_code) for action in actions)
+        for to, actions in transitions_from(finding).items()
+        if any(scope.allows(user, action, finding.area_code) for action in actions)
     ]
+
+
+def gone_closable(user, findings) -> int:
+    """How many of `findings` (a list's filter) the user may close at once, their cause gone."""
+    if not scope.reach(user, Action.APPROVE):
+        return 0
+    return finding_rules.gone_closable(user, findings).count()
 
 
 def responsible_choices(finding: Finding):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +25,7 @@ from . import exports, selectors
 from .choices import FindingState
 from .filtersets import FindingFilterSet
 from .forms import FindingAssignForm
-from .services import finding_assign, finding_transition
+from .services import finding_assign, finding_transition, findings_close_gone
 from .services.findings import NEEDS_NOTE
 from .services.jobs import check_job_start
 
@@ -55,9 +56,24 @@ def finding_list(request):
             "filterset": filterset,
             "page": page,
             "query": query.urlencode(),
-            "can_start": bool(scope.reach(request.user, Action.APPROVE)),
+            "gone_closable": selectors.gone_closable(request.user, findings),
         },
     )
+
+
+@login_required
+@require_POST
+def findings_close_gone_view(request):
+    """销号 every finding of the list's filter whose cause has gone, as the post may."""
+    filterset, findings = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest(_("筛选条件有误，未销号。"))
+    closed = findings_close_gone(actor=request.user, findings=findings)
+    if closed:
+        messages.success(request, _("已将 %(n)s 个已消失的问题销号。") % {"n": closed})
+    else:
+        messages.error(request, _("没有可以由您销号的已消失问题。"))
+    return redirect(f"{reverse('finding-list')}?{request.GET.urlencode()}")
 
 
 @login_required

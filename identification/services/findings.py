@@ -36,6 +36,11 @@ TRANSITIONS = {
     (S.CORRECTED, S.CHECKING): (Action.APPROVE,),
     (S.DISMISSED, S.CHECKING): (Action.APPROVE,),
 }
+# A finding whose cause has gone (the job no longer finds it) may be closed where it stands.
+CLOSE_GONE = {
+    (S.OPEN, S.CLOSED): (Action.APPROVE,),
+    (S.CHECKING, S.CLOSED): (Action.APPROVE,),
+}
 NEEDS_NOTE = {S.CORRECTED, S.DISMISSED}
 # Setting a finding's deadline and responsible person: the office over its area.
 ASSIGN = Action.REVIEW
@@ -141,6 +146,13 @@ def _chunks(keys: list[str], size: int = 5000):
         yield keys[start : start + size]
 
 
+def transitions_from(finding: Finding) -> dict[str, tuple]:
+    """The states a finding may move to from where it is, each with the actions of which the
+    user's post must grant one over the finding's area."""
+    table = TRANSITIONS | CLOSE_GONE if finding.cause_gone_at else TRANSITIONS
+    return {to: actions for (start, to), actions in table.items() if start == finding.state}
+
+
 @transaction.atomic
 def finding_transition(
     *, actor, finding: Finding, to: str, version: int, note: str = ""
@@ -148,7 +160,7 @@ def finding_transition(
     """Move a finding one step along its lifecycle (TRANSITIONS), as the user's post allows
     over the finding's area. Correcting and dismissing say what was found."""
     current = locking.lock(finding, version)
-    actions = TRANSITIONS.get((current.state, to))
+    actions = transitions_from(current).get(to)
     if actions is None:
         raise ValidationError(
             {
@@ -162,15 +174,7 @@ def finding_transition(
     if to in NEEDS_NOTE and not note:
         raise ValidationError({"note": _("请写明核查结论。")})
     before = history.snapshot(current)
-    current.state = to
-    if to in NEEDS_NOTE:
-        current.resolution = note
-        current.resolution_kind = to
-    if to == S.CLOSED:
-        current.closed_at = timezone.now()
-    if to == S.CHECKING and note:
-        current.resolution = note  # why it was sent back
-    current.version += 1
+    _move(current, to, note)
     current.save()
     history.record(
         current,
@@ -179,6 +183,52 @@ def finding_transition(
         actor=actor,
     )
     return current
+
+
+def _move(finding: Finding, to: str, note: str) -> None:
+    start = finding.state
+    finding.state = to
+    if to in NEEDS_NOTE:
+        finding.resolution = note
+        finding.resolution_kind = to
+    if to == S.CLOSED:
+        finding.closed_at = timezone.now()
+        if start not in NEEDS_NOTE:  # closed where it stood, because its cause has gone
+            finding.resolution = note or _("复查时问题已不存在（%(date)s）。") % {
+                "date": timezone.localtime(finding.cause_gone_at).date().isoformat()
+            }
+            finding.resolution_kind = S.CORRECTED
+    if to == S.CHECKING and note:
+        finding.resolution = note  # why it was sent back
+    finding.version += 1
+    finding.updated_at = timezone.now()
+
+
+def gone_closable(actor, findings):
+    """The findings of `findings` whose cause has gone that the user's post may close."""
+    return findings.restrict(actor, Action.APPROVE).active().filter(cause_gone_at__isnull=False)
+
+
+@transaction.atomic
+def findings_close_gone(*, actor, findings) -> int:
+    """销号, in one go, every finding of `findings` whose cause has gone and that the user's
+    post may close (approve over its area): after a new roster, hundreds can be. Returns how
+    many it closed."""
+    closing = list(gone_closable(actor, findings).select_for_update(of=("self",)).order_by("pk"))
+    entries = []
+    for finding in closing:
+        before = history.snapshot(finding)
+        _move(finding, S.CLOSED, "")
+        entries.append(
+            (finding, ChangeAction.UPDATE, history.diff(before, history.snapshot(finding)))
+        )
+    Finding.objects.bulk_update(
+        closing,
+        ["state", "closed_at", "resolution", "resolution_kind", "version", "updated_at"],
+        batch_size=1000,
+    )
+    history.record_many(entries, actor=actor, source=_("批量销号已消失的问题"))
+    return len(closing)
 
 
 @transaction.atomic

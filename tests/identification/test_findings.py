@@ -80,6 +80,23 @@ def test_a_key_judged_untrue_is_not_opened_again(finding, cadre_a, county_office
     assert findings_reconcile(found=[found], among=among).opened == []
 
 
+def test_a_finding_whose_cause_has_gone_is_closed_where_it_stands(finding, cadre_a, county_office):
+    from identification.selectors import steps_allowed
+
+    with pytest.raises(ValidationError):
+        step(finding, county_office, S.CLOSED)  # still found: it must be checked first
+    among = Finding.objects.filter(source=FindingSource.ROSTER)
+    assert findings_reconcile(found=[], among=among).resolved == 1  # the job finds it no more
+    finding.refresh_from_db()
+    assert steps_allowed(cadre_a, finding) == [S.CHECKING]  # 销号 stays the office's
+    assert steps_allowed(county_office, finding) == [S.CHECKING, S.CLOSED]
+    with pytest.raises(PermissionDenied):
+        step(finding, cadre_a, S.CLOSED)
+    finding = step(finding, county_office, S.CLOSED)
+    assert finding.state == S.CLOSED and finding.resolution_kind == S.CORRECTED
+    assert finding.resolution.startswith("复查时问题已不存在")
+
+
 def test_an_office_checks_a_finding_above_any_village(areas, county_office, cadre_a):
     """A person on the county's roster in no household: the county office checks it."""
     finding = Finding.objects.create(

@@ -132,3 +132,39 @@ def test_the_township_assigns_a_finding_on_its_page(client, finding, township_of
     assert finding.responsible == cadre_a and str(finding.deadline) == "2030-01-31"
     # The date field shows the stored deadline in the form a date input reads.
     assert 'value="2030-01-31"' in client.get(f"/findings/{finding.pk}/").text
+
+
+def test_the_office_closes_the_findings_whose_cause_has_gone_at_once(
+    client, finding, cadre_a, county_office, other_county_office
+):
+    from django.utils import timezone
+
+    Finding.objects.filter(pk=finding.pk).update(cause_gone_at=timezone.now())
+    still = Finding.objects.create(
+        kind=FindingKind.NAME_MISMATCH,
+        source=FindingSource.ROSTER,
+        key="name_mismatch:dibao:still",
+        area_code=VILLAGE_A,
+        name="王五",
+        message="名单上的姓名是王小五",
+    )
+    client.force_login(cadre_a)  # 销号 is the office's: no offer, and a post closes nothing
+    assert "可直接销号" not in client.get("/findings/").text
+    client.post("/findings/close-gone/")
+    client.force_login(other_county_office)
+    client.post("/findings/close-gone/")
+    assert Finding.objects.filter(state=FindingState.CLOSED).count() == 0
+    client.force_login(county_office)
+    listing = client.get("/findings/", {"gone": "true"})
+    assert "筛选出的问题中有 1 个已消失" in listing.text and "王小五" not in listing.text
+    response = client.post("/findings/close-gone/?gone=true")
+    assert response["Location"] == "/findings/?gone=true"
+    assert "已将 1 个已消失的问题销号" in client.get(response["Location"]).text
+    finding.refresh_from_db()
+    still.refresh_from_db()
+    assert finding.state == FindingState.CLOSED and finding.resolution_kind == "corrected"
+    assert finding.version == 2 and still.state == FindingState.OPEN
+    history = client.get(f"/households/{finding.household_id}/history/").text
+    assert "已销号" in history
+    bad = client.post("/findings/close-gone/?kind=nonsense")
+    assert bad.status_code == 400 and "筛选条件有误" in bad.text
