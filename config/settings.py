@@ -156,6 +156,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Limits of the ledger import (bytes, rows).
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+# Photos and scans of signed forms kept with a step of the 12345 procedure.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "600000"))
 # Uploaded ledgers hold ID numbers and bank accounts: kept this many days for the preview, the
 # marked copy and the confirmation, then deleted (purge_import_files, daily).

@@ -188,3 +188,20 @@ class ScopedQuerySet(models.QuerySet):
 
     def within(self, code: str):
         return within(self, code)
+
+
+def post_for(user, action: str, area_code: str) -> str:
+    """The name of the post by which the user may do the action in the area (岗位 · 地区), as a
+    signed step records it; a superuser acts as the system administrator."""
+    if user.is_superuser:
+        return _("系统管理员")
+    from .models import Post
+
+    prefix = significant_prefix(area_code)
+    posts = Post.objects.filter(user_id=user.pk, role__actions__action=action).select_related(
+        "role", "area"
+    )
+    for post in posts.order_by("-area_id"):  # the nearest post first
+        if prefix.startswith(significant_prefix(post.area_id)):
+            return f"{post.role.name} · {post.area.name}"
+    return ""

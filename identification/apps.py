@@ -20,11 +20,24 @@ class IdentificationConfig(AppConfig):
             imports,  # noqa: F401  (registers the roster import)
             panels,  # noqa: F401  (adds open findings to a household's page)
         )
-        from .models import Finding
+        from .models import Application, Finding, Objection
 
         history.track(
             Finding,
             area=attrgetter("area_code"),
             household=attrgetter("household_id"),
             name=lambda finding: f"{finding.get_kind_display()} {finding.name}",
+        )
+        history.track(
+            Application,
+            area=attrgetter("village_id"),
+            household=attrgetter("household_id"),
+            name=str,
+            untracked=["closed_at"],
+        )
+        history.track(
+            Objection,
+            area=lambda objection: objection.notice.area_id,
+            household=lambda objection: objection.item.household_id if objection.item else None,
+            name=lambda objection: objection.objector_name,
         )

@@ -59,3 +59,90 @@ FINDING_ACTIVE = (
     FindingState.CORRECTED,
     FindingState.DISMISSED,
 )
+
+
+# --- the "12345" procedure (DOMAIN.md §3) ---------------------------------------------------
+
+
+class ApplicationKind(models.TextChoices):
+    """What an application asks: the same procedure decides each (in 天祝, 进出 alike)."""
+
+    ENTRY = "entry", _("新识别纳入")
+    REENTRY = "reentry", _("返贫纳入")
+    REMOVAL = "removal", _("清退")
+    MONITORING = "monitoring", _("纳入监测（边缘户）")
+
+
+class Step(models.TextChoices):
+    """Where an application stands: the step that waits to be done next. The order is the
+    procedure's (identification.services.procedure.STEPS); the last three are ends."""
+
+    # 农户申请: what a household's application is recorded as; no application waits here.
+    APPLICATION = "application", _("农户申请")
+    INCOME_CHECK = "income_check", _("一核：核实收支")
+    CONDITIONS_CHECK = "conditions_check", _("二看：查看生产生活条件")
+    RANKING = "ranking", _("三比：倒序排名")
+    GROUP_REVIEW = "group_review", _("村民小组初评")
+    COMMITTEE_REVIEW = "committee_review", _("村两委审议")
+    CROSS_MATCH = "cross_match", _("一比对：部门数据比对")
+    ASSEMBLY_VOTE = "assembly_vote", _("村民代表大会决议")
+    VILLAGE_NOTICE = "village_notice", _("村级公示")
+    TOWNSHIP_REVIEW = "township_review", _("乡镇审核")
+    TOWNSHIP_NOTICE = "township_notice", _("村、乡两级公示")
+    COUNTY_REVIEW = "county_review", _("县级审定")
+    COUNTY_ANNOUNCEMENT = "county_announcement", _("县级公告")
+    DONE = "done", _("已公告")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Outcome(models.TextChoices):
+    """What a step decided."""
+
+    APPLIED = "applied", _("农户申请")
+    PASSED = "passed", _("通过")
+    SENT_BACK = "sent_back", _("退回重核")
+    REJECTED = "rejected", _("不予通过")
+    WITHDRAWN = "withdrawn", _("撤回")
+    NOTICED = "noticed", _("公示期满无异议")
+    ANNOUNCED = "announced", _("已公告")
+
+
+class Condition(models.TextChoices):
+    """二看: each item of the living-conditions checklist is met or not."""
+
+    MET = "met", _("达标")
+    NOT_MET = "not_met", _("不达标")
+    NOT_APPLICABLE = "na", _("不涉及")
+
+
+class NoticePurpose(models.TextChoices):
+    """What a notice's items are: identification's applications here; exits, projects and the
+    anti-return fund add theirs."""
+
+    IDENTIFICATION = "identification", _("贫困户识别")
+
+
+class NoticeLevel(models.TextChoices):
+    VILLAGE = "village", _("村级公示")
+    TOWNSHIP = "township", _("村、乡两级公示")
+    COUNTY = "county", _("县级公告")
+
+
+class NoticeState(models.TextChoices):
+    RUNNING = "running", _("公示中")
+    ENDED = "ended", _("公示期满")
+    PUBLISHED = "published", _("已公告")
+
+
+class ObjectionChannel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    REPORT = "report", _("举报")
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    NOT_UPHELD = "not_upheld", _("异议不成立")

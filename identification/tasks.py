@@ -18,3 +18,11 @@ def run_scheduled_check(kind: str) -> None:
     from .services.jobs import check_job_run
 
     check_job_run(CheckJob.objects.create(kind=kind))
+
+
+@shared_task
+def close_ended_notices() -> int:
+    """End the notices whose period is over and move their cases on (daily: 每日结束到期公示)."""
+    from .services.notices import notices_close_ended
+
+    return notices_close_ended()

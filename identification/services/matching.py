@@ -97,19 +97,57 @@ class Pair:
     attribute: str | None
 
 
-def _pairs(roster: Roster) -> list[Pair]:
+def _pairs(roster: Roster, household_id: int | None = None) -> list[Pair]:
+    one_household = "AND h.id = %s" if household_id is not None else ""
     sql = f"""
         SELECT e.id, e."row", e.id_number, e.name, m.id, m.name, h.id, h.number,
                h.village_id, h.status, h.attribute_id
         FROM {RosterEntry._meta.db_table} e
         JOIN {Member._meta.db_table} m ON m.id_number = e.id_number AND m.left_on IS NULL
         JOIN {Household._meta.db_table} h ON h.id = m.household_id
-        WHERE e.roster_id = %s
+        WHERE e.roster_id = %s {one_household}
         ORDER BY e."row", m.id
     """
+    params = [roster.pk] if household_id is None else [roster.pk, household_id]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [roster.pk])
+        cursor.execute(sql, params)
         return [Pair(*row) for row in cursor.fetchall()]
+
+
+# What blocks an application at its cross-match (一比对) until the finding is closed.
+BLOCKING = (FindingKind.EXCLUSION_HIT, FindingKind.NAME_MISMATCH)
+
+
+def household_rosters(household: Household) -> list[Roster]:
+    """The latest version of every active roster covering the household's village."""
+    return [
+        roster
+        for roster in Roster.objects.newest_versions().select_related("type", "area")
+        if roster.type.active and _inside(household.village_id, roster.area_id)
+    ]
+
+
+def blocking_findings(household: Household) -> list[Finding]:
+    """The household's roster hits not yet closed: they block its application."""
+    return list(
+        Finding.objects.active().filter(household=household, kind__in=BLOCKING).order_by("pk")
+    )
+
+
+def household_cross_match(household: Household) -> list[Finding]:
+    """一比对 for one household: its live members against household_rosters(). A member on an
+    exclusion roster, or under another name on any roster, opens a finding (once); returns
+    those it opened."""
+    found = []
+    for roster in household_rosters(household):
+        for pair in _pairs(roster, household.pk):
+            if _plain(pair.entry_name) != _plain(pair.member_name):
+                found.append(_name_mismatch(roster, pair))
+            if roster.type.matching == RosterMatching.EXCLUSION:
+                found.append(_excluded(roster, pair))
+    # Only what was found here: nothing else in the registry is marked gone by this check.
+    among = Finding.objects.filter(source=FindingSource.ROSTER, key__in=[f.key for f in found])
+    return findings_reconcile(found=found, among=among).opened
 
 
 def _plain(name: str) -> str:

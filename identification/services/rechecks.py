@@ -5,7 +5,18 @@ document it rests on are a CheckRule row an administrator edits."""
 import datetime as dt
 from collections.abc import Callable
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,17 +86,23 @@ HOUSEHOLD = ("number", "village_id", "head_name")
 def _latest_incomes(statuses):
     """Each household's latest income (of households in `statuses`), with its net income and
     that year's line and monitoring threshold."""
-    latest_year = (
-        Income.objects.filter(household=OuterRef("household")).order_by("-year").values("year")[:1]
-    )
-    line = PovertyLine.objects.filter(year=OuterRef("year"))
-    return (
-        Income.objects.filter(household__status__in=statuses, year=Subquery(latest_year))
-        .annotate(
-            net=NET,
-            line=Subquery(line.values("amount")[:1]),
-            threshold=Subquery(line.values("monitoring_threshold")[:1]),
+    # "No later year" is an anti-join, and the lines (one per year) are constants: correlated
+    # subqueries per income row made this 2 to 3 times slower over a million members.
+    later = Income.objects.filter(household=OuterRef("household"), year__gt=OuterRef("year"))
+    lines = list(PovertyLine.objects.values_list("year", "amount", "monitoring_threshold"))
+    money = DecimalField(max_digits=12, decimal_places=2)
+
+    def by_year(column: int):
+        return Case(
+            *[When(year=line[0], then=Value(line[column])) for line in lines],
+            default=None,
+            output_field=money,
         )
+
+    return (
+        Income.objects.filter(household__status__in=statuses)
+        .exclude(Exists(later))
+        .annotate(net=NET, line=by_year(1), threshold=by_year(2))
         .values(
             "year",
             "net",
@@ -109,15 +126,16 @@ def exited_below_line(check: CheckRule) -> list[Found]:
     rows = _latest_incomes([HouseholdStatus.EXITED]).filter(
         line__isnull=False, net__lt=F("line") * F("household_size")
     )
+    message = _(  # translated once, not once per row
+        "户 %(number)s 已脱贫，但 %(year)s 年度人均纯收入 %(income)s 元，低于当年标准 "
+        "%(line)s 元：请核实是否返贫。"
+    )
     return [
         _found(
             check,
             FindingKind.RETURN_RISK,
             row,
-            _(
-                "户 %(number)s 已脱贫，但 %(year)s 年度人均纯收入 %(income)s 元，低于当年标准 "
-                "%(line)s 元：请核实是否返贫。"
-            )
+            message
             % {
                 "number": row["number"],
                 "year": row["year"],
@@ -336,15 +354,16 @@ def below_monitoring_threshold(check: CheckRule) -> list[Found]:
         # applicant is being identified.
         net__gte=F("line") * F("household_size"),
     )
+    message = _(  # translated once, not once per row
+        "户 %(number)s 的 %(year)s 年度人均纯收入 %(income)s 元，低于防返贫监测标准 "
+        "%(threshold)s 元，且未纳入监测：请核实是否应纳入监测对象。"
+    )
     return [
         _found(
             check,
             FindingKind.BELOW_THRESHOLD,
             row,
-            _(
-                "户 %(number)s 的 %(year)s 年度人均纯收入 %(income)s 元，低于防返贫监测标准 "
-                "%(threshold)s 元，且未纳入监测：请核实是否应纳入监测对象。"
-            )
+            message
             % {
                 "number": row["number"],
                 "year": row["year"],

@@ -12,11 +12,12 @@ from .households import (
 )
 from .incomes import income_record, income_update, income_year_refused
 from .members import household_change_head, member_add, member_leave, member_update
-from .status import household_status_set
+from .status import household_monitoring_set, household_status_set
 
 __all__ = [
     "household_change_head",
     "household_delete",
+    "household_monitoring_set",
     "household_register",
     "household_save_with_members",
     "household_status_set",

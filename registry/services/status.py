@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import history, scope
 from core.choices import Action, ChangeAction
 
-from ..choices import HouseholdStatus, RemovalReason
+from ..choices import HouseholdStatus, MonitoringCategory, RemovalReason
 from ..models import HOUSEHOLD_STATUS_FIELDS, Household
 from ._common import save
 
@@ -96,6 +96,33 @@ def household_status_set(
     for name, value in values.items():
         setattr(current, name, value)
     current.full_clean(validate_unique=False, validate_constraints=False)
+    current.version += 1
+    save(current)
+    history.record(
+        current,
+        action=ChangeAction.STATUS,
+        changes=history.diff(before, history.snapshot_fields(current)),
+        actor=actor,
+        source=source,
+    )
+    household.version = current.version
+    return current
+
+
+@transaction.atomic
+def household_monitoring_set(
+    *, actor, household: Household, category: str, source: str, action: str = Action.APPROVE
+) -> Household:
+    """Enter a household as monitored (边缘户, 脱贫不稳定户, 突发严重困难户), as an
+    identification procedure decided (`source`)."""
+    if not source:
+        raise ValueError("a monitoring change must name its source")
+    scope.ensure(actor, action, household.village_id)
+    if category not in MonitoringCategory.values:
+        raise ValidationError({"monitoring_category": _("请选择监测类型。")})
+    current = Household.objects.select_for_update().get(pk=household.pk)
+    before = history.snapshot_fields(current)
+    current.monitoring_category = category
     current.version += 1
     save(current)
     history.record(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Area, Versioned
 from core.scope import ScopedQuerySet
 
-from .choices import FINDING_ACTIVE, FindingKind, FindingSource, FindingState, RosterMatching
+from ..choices import FINDING_ACTIVE, FindingKind, FindingSource, FindingState, RosterMatching
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

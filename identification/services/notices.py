@@ -1,0 +1,392 @@
+"""Public notices of the 12345 procedure (五公示) and their objections: the village notice, the
+village-and-township notice, and the county announcement (公告) after which the registry's
+status service changes the households. A notice runs for the period its level has in the
+county (NoticePeriod: calendar or working days, with the holidays as data); its cases move on
+only when it has ended and no objection about them is left open."""
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import history, locking, scope
+from core.choices import Action, AreaLevel, ChangeAction
+from core.models import Area
+from registry.choices import HouseholdStatus, RemovalReason
+from registry.services import household_monitoring_set, household_status_set
+
+from ..choices import (
+    ApplicationKind,
+    NoticeLevel,
+    NoticePurpose,
+    NoticeState,
+    ObjectionChannel,
+    ObjectionState,
+    Outcome,
+    Step,
+)
+from ..models import Application, Holiday, Notice, NoticeItem, NoticePeriod, Objection
+from .procedure import PROCEDURE, _move, earlier_steps
+
+L, S, K = NoticeLevel, Step, ApplicationKind
+# The step whose notice each level is, and the level of area it is posted in.
+LEVEL_STEP = {
+    L.VILLAGE: S.VILLAGE_NOTICE,
+    L.TOWNSHIP: S.TOWNSHIP_NOTICE,
+    L.COUNTY: S.COUNTY_ANNOUNCEMENT,
+}
+LEVEL_AREA = {
+    L.VILLAGE: AreaLevel.VILLAGE,
+    L.TOWNSHIP: AreaLevel.TOWNSHIP,
+    L.COUNTY: AreaLevel.COUNTY,
+}
+DEFAULT_DAYS = 7
+# Recording an objection: whoever received it, the village's cadre or an office above.
+RECEIVE = (Action.EDIT, Action.REVIEW)
+
+
+def action_for(level: str) -> str:
+    """What publishing a notice of the level, and deciding its objections, needs."""
+    return PROCEDURE[LEVEL_STEP[level]].action
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def notice_period(area_code: str, level: str) -> tuple[int, bool]:
+    """(days, counted in working days) for a notice of `level` in the area's county."""
+    county = area_code[:6].ljust(12, "0")
+    periods = {p.area_id: p for p in NoticePeriod.objects.filter(level=level)}
+    period = periods.get(county) or periods.get(None)
+    return (period.days, period.working_days) if period else (DEFAULT_DAYS, False)
+
+
+def is_working_day(day: dt.date, holidays: dict[dt.date, Holiday]) -> bool:
+    holiday = holidays.get(day)
+    if holiday is not None:
+        return holiday.workday  # a holiday off, or a weekend day worked (调休)
+    return day.weekday() < 5
+
+
+def period_end(starts_on: dt.date, days: int, working_days: bool) -> dt.date:
+    """The last day of a period of `days` from `starts_on` (included): calendar days, or
+    working days skipping weekends and holidays and counting weekend days worked."""
+    if not working_days:
+        return starts_on + dt.timedelta(days=days - 1)
+    horizon = starts_on + dt.timedelta(days=days * 3 + 30)
+    holidays = {h.date: h for h in Holiday.objects.filter(date__range=(starts_on, horizon))}
+    day, counted = starts_on, 0
+    while True:
+        if is_working_day(day, holidays):
+            counted += 1
+            if counted == days:
+                return day
+        day += dt.timedelta(days=1)
+
+
+# --- publishing ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor,
+    level: str,
+    area_code: str,
+    year: int,
+    applications: list[int],
+    where_to_object: str,
+    starts_on: dt.date | None = None,
+) -> Notice:
+    """Post the applications of an area waiting at the level's notice: a 公示 that runs its
+    period, or the county's 公告, which makes the households what their applications asked."""
+    if level not in LEVEL_STEP:
+        raise ValidationError({"level": _("请选择公示层级。")})
+    area = Area.objects.filter(code=area_code, level=LEVEL_AREA[level]).first()
+    if area is None:
+        raise ValidationError({"area": _("公示地区与公示层级不符。")})
+    action = action_for(level)
+    scope.ensure(actor, action, area.code)
+    step = LEVEL_STEP[level]
+    today = timezone.localdate()
+    starts_on = starts_on or today
+    errors = {}
+    if starts_on < today:
+        errors["starts_on"] = _("开始日期不能早于今天。")
+    where_to_object = (where_to_object or "").strip()
+    if not where_to_object and level != L.COUNTY:
+        errors["where_to_object"] = _("请写明异议受理的单位和电话。")
+    wanted = set(applications)
+    cases = list(
+        scope.within(Application.objects.all(), area.code)
+        .filter(pk__in=wanted, step=step, year=year)
+        .select_related("household")
+        .select_for_update(of=("self",))
+        .order_by("village_id", "household__group", "rank", "pk")
+    )
+    if not wanted:
+        errors["applications"] = _("请选择要公示的申请。")
+    elif len(cases) != len(wanted):
+        errors["applications"] = _("所选申请中有 %(n)s 个不在本地区“%(step)s”环节，未公示。") % {
+            "n": len(wanted) - len(cases),
+            "step": S(step).label,
+        }
+    elif level != L.COUNTY and _on_running_notice(cases):
+        errors["applications"] = _("所选申请中有的已在公示中。")
+    if errors:
+        raise ValidationError(errors)
+    if level == L.COUNTY:
+        days, working, ends_on, state = 0, False, starts_on, NoticeState.PUBLISHED
+    else:
+        days, working = notice_period(area.code, level)
+        ends_on, state = period_end(starts_on, days, working), NoticeState.RUNNING
+    notice = Notice.objects.create(
+        purpose=NoticePurpose.IDENTIFICATION,
+        level=level,
+        area=area,
+        year=year,
+        title=_("%(area)s%(year)s年度贫困人口识别%(level)s")
+        % {
+            "area": area.name,
+            "year": year,
+            "level": L(level).label,
+        },
+        starts_on=starts_on,
+        ends_on=ends_on,
+        days=days,
+        working_days=working,
+        where_to_object=where_to_object[:200],
+        state=state,
+        created_by=actor,
+        ended_at=timezone.now() if level == L.COUNTY else None,
+    )
+    application_type = ContentType.objects.get_for_model(Application)
+    NoticeItem.objects.bulk_create(
+        NoticeItem(
+            notice=notice,
+            position=position,
+            content_type=application_type,
+            object_id=application.pk,
+            household=application.household,
+            group=application.household.group,
+            head_name=application.household.head_name,
+            size=application.household.size,
+            reason=application.get_kind_display(),
+        )
+        for position, application in enumerate(cases, start=1)
+    )
+    if level == L.COUNTY:
+        for application in cases:
+            _announce(application, actor=actor, notice=notice)
+    return notice
+
+
+def _on_running_notice(applications) -> bool:
+    return NoticeItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id__in=[a.pk for a in applications],
+        withdrawn=False,
+        notice__state=NoticeState.RUNNING,
+    ).exists()
+
+
+def _announce(application: Application, *, actor, notice: Notice) -> None:
+    """县级公告: the household becomes what the application asked, by the status service."""
+    source = _("%(title)s（公告第 %(pk)s 号）") % {"title": notice.title, "pk": notice.pk}
+    household = application.household
+    kind = application.kind
+    if kind in (K.ENTRY, K.REENTRY):
+        household_status_set(
+            actor=actor,
+            household=household,
+            to=HouseholdStatus.REGISTERED,
+            source=source,
+            year=application.year,
+        )
+    elif kind == K.REMOVAL:
+        household_status_set(
+            actor=actor,
+            household=household,
+            to=HouseholdStatus.REMOVED,
+            source=source,
+            reason=RemovalReason.MISIDENTIFIED,
+            note=application.reason[:200],
+        )
+    else:
+        household_monitoring_set(
+            actor=actor,
+            household=household,
+            category=application.monitoring_category,
+            source=source,
+        )
+    _move(
+        application,
+        actor=actor,
+        action=action_for(L.COUNTY),
+        outcome=Outcome.ANNOUNCED,
+        notice=notice,
+    )
+
+
+# --- the end of a period ---------------------------------------------------------------------
+
+
+def notices_close_ended(today: dt.date | None = None) -> int:
+    """End the notices whose period is over (the beat job, daily) and move on their cases
+    that no open objection holds. Returns how many notices it ended."""
+    today = today or timezone.localdate()
+    ended = 0
+    for pk in Notice.objects.filter(state=NoticeState.RUNNING, ends_on__lt=today).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            notice = (
+                Notice.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state=NoticeState.RUNNING)
+                .first()
+            )
+            if notice is None:
+                continue  # another run has it
+            notice.state, notice.ended_at = NoticeState.ENDED, timezone.now()
+            notice.save(update_fields=["state", "ended_at"])
+            for item in notice.items.filter(withdrawn=False):
+                _move_on_if_clear(notice, item)
+            ended += 1
+    return ended
+
+
+def _move_on_if_clear(notice: Notice, item: NoticeItem) -> None:
+    if item.objections.filter(state=ObjectionState.OPEN).exists():
+        return
+    application = Application.objects.select_for_update().get(pk=item.object_id)
+    if application.step != LEVEL_STEP[notice.level]:
+        return
+    _move(
+        application,
+        actor=None,
+        action=action_for(notice.level),
+        outcome=Outcome.NOTICED,
+        note=_("%(title)s，%(start)s 至 %(end)s")
+        % {
+            "title": notice.title,
+            "start": notice.starts_on.isoformat(),
+            "end": notice.ends_on.isoformat(),
+        },
+        notice=notice,
+    )
+
+
+# --- objections ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_record(
+    *,
+    actor,
+    notice: Notice,
+    item: NoticeItem,
+    objector_name: str,
+    objector_contact: str,
+    channel: str,
+    received_on: dt.date,
+    content: str,
+) -> Objection:
+    """异议: received during the period, under the objector's real name, about one case."""
+    if not any(scope.allows(actor, action, notice.area_id) for action in RECEIVE):
+        raise PermissionDenied(_("您的岗位不能登记该地区公示的异议。"))
+    errors = {}
+    if notice.state == NoticeState.PUBLISHED:
+        errors["notice"] = _("公告不受理异议；对公告有意见的，请按信访举报登记。")
+    if item.notice_id != notice.pk:
+        errors["item"] = _("请选择异议涉及的公示对象。")
+    objector_name = (objector_name or "").strip()
+    if len(objector_name) < 2:
+        errors["objector_name"] = _("异议须实名提出，请填写异议人姓名。")
+    if not (objector_contact or "").strip():
+        errors["objector_contact"] = _("请填写异议人的联系方式。")
+    if channel not in ObjectionChannel.values:
+        errors["channel"] = _("请选择受理方式。")
+    today = timezone.localdate()
+    if received_on is None or not (notice.starts_on <= received_on <= min(notice.ends_on, today)):
+        errors["received_on"] = _(
+            "受理日期须在公示期内（%(start)s 至 %(end)s），且不晚于今天。"
+        ) % {
+            "start": notice.starts_on.isoformat(),
+            "end": notice.ends_on.isoformat(),
+        }
+    if not (content or "").strip():
+        errors["content"] = _("请填写异议内容。")
+    if errors:
+        raise ValidationError(errors)
+    objection = Objection.objects.create(
+        notice=notice,
+        item=item,
+        objector_name=objector_name[:50],
+        objector_contact=objector_contact.strip()[:60],
+        channel=channel,
+        received_on=received_on,
+        content=content.strip()[:2000],
+        recorded_by=actor,
+    )
+    history.record(
+        objection, action=ChangeAction.CREATE, changes=history.snapshot(objection), actor=actor
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_decide(
+    *,
+    actor,
+    objection: Objection,
+    version: int,
+    upheld: bool,
+    decision: str,
+    send_back_to: str = "",
+) -> Objection:
+    """Decide an objection after checking it: upheld, the case leaves the notice and goes back
+    to the step named; not upheld, the case moves on once the notice has ended."""
+    current = locking.lock(objection, version)
+    notice = current.notice
+    scope.ensure(actor, action_for(notice.level), notice.area_id)
+    if current.state != ObjectionState.OPEN:
+        raise ValidationError({"state": _("该异议已处理。")})
+    decision = (decision or "").strip()
+    if not decision:
+        raise ValidationError({"decision": _("请写明核查结论。")})
+    item = current.item
+    application = Application.objects.select_for_update().get(pk=item.object_id)
+    if upheld and send_back_to not in earlier_steps(application):
+        raise ValidationError({"send_back_to": _("异议成立的，请选择退回重核的环节。")})
+    before = history.snapshot(current)
+    current.state = ObjectionState.UPHELD if upheld else ObjectionState.NOT_UPHELD
+    current.decision = decision
+    current.send_back_to = send_back_to if upheld else ""
+    current.decided_by, current.decided_at = actor, timezone.now()
+    current.version += 1
+    current.save()
+    history.record(
+        current,
+        action=ChangeAction.UPDATE,
+        changes=history.diff(before, history.snapshot(current)),
+        actor=actor,
+    )
+    if upheld:
+        item.withdrawn = True
+        item.save(update_fields=["withdrawn"])
+        if application.step == LEVEL_STEP[notice.level]:
+            _move(
+                application,
+                actor=actor,
+                action=action_for(notice.level),
+                outcome=Outcome.SENT_BACK,
+                note=_("异议成立：%(decision)s") % {"decision": decision},
+                to=send_back_to,
+                notice=notice,
+            )
+    elif notice.state == NoticeState.ENDED:
+        _move_on_if_clear(notice, item)
+    return current

@@ -1,0 +1,615 @@
+"""The "12345" procedure as one state machine (DOMAIN.md §3): which steps an application goes
+through, in which order, the action each needs of the user's post over the application's
+village, and what may be decided at each. Every step done is a StepRecord; the household's
+status changes only at the county announcement (services.notices), through the registry's
+status service.
+
+The order is 天祝's 一核 二看 三比 四评议 五公示, with the national 一比对 before the villager
+representatives' vote, because the vote must hear the cross-match results read out."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import history, locking, scope
+from core.choices import Action, ChangeAction
+from registry import selectors as registry_selectors
+from registry.choices import HouseholdStatus, MonitoringCategory
+from registry.models import Household, Income
+
+from ..choices import ApplicationKind, Condition, Outcome, Step
+from ..models import Application, StepRecord, VillageQuota
+from ..models.procedure import ENDS
+from .attachments import attach
+from .matching import blocking_findings, household_cross_match, household_rosters
+
+S, K = Step, ApplicationKind
+ALL_KINDS = tuple(K.values)
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """A step: the action it needs over the application's village, what a user may decide
+    there (withdrawal aside), the kinds of application it applies to, and whether it is left
+    by the end of a notice rather than by a user's decision."""
+
+    action: str
+    outcomes: tuple[str, ...]
+    kinds: tuple[str, ...] = ALL_KINDS
+    by_notice: bool = False
+
+
+CHECKED = (Outcome.PASSED, Outcome.SENT_BACK, Outcome.REJECTED)
+PROCEDURE: dict[str, StepRule] = {
+    S.INCOME_CHECK: StepRule(Action.EDIT, (Outcome.PASSED, Outcome.REJECTED)),
+    S.CONDITIONS_CHECK: StepRule(Action.EDIT, CHECKED),
+    # Ranked with the village's other applicants of the year, all at once (ranking_confirm);
+    # a removal is not ranked.
+    S.RANKING: StepRule(Action.EDIT, (), kinds=(K.ENTRY, K.REENTRY, K.MONITORING)),
+    S.GROUP_REVIEW: StepRule(Action.EDIT, CHECKED),
+    S.COMMITTEE_REVIEW: StepRule(Action.EDIT, CHECKED),
+    S.CROSS_MATCH: StepRule(Action.EDIT, (Outcome.PASSED, Outcome.REJECTED)),
+    # Passed or not by the votes, not by choice.
+    S.ASSEMBLY_VOTE: StepRule(Action.EDIT, (Outcome.PASSED,)),
+    S.VILLAGE_NOTICE: StepRule(Action.EDIT, (), by_notice=True),
+    S.TOWNSHIP_REVIEW: StepRule(Action.REVIEW, CHECKED),
+    S.TOWNSHIP_NOTICE: StepRule(Action.REVIEW, (), by_notice=True),
+    S.COUNTY_REVIEW: StepRule(Action.APPROVE, CHECKED),
+    S.COUNTY_ANNOUNCEMENT: StepRule(Action.APPROVE, (), by_notice=True),
+}
+ORDER = list(PROCEDURE)
+# A household withdraws its application at any step before the announcement, through its
+# village.
+WITHDRAW = Action.EDIT
+
+# The status a household must have for each kind of application, and what the announcement
+# makes of it.
+FROM_STATUS = {
+    K.ENTRY: (HouseholdStatus.APPLICANT, HouseholdStatus.REMOVED),
+    K.REENTRY: (HouseholdStatus.EXITED,),
+    K.REMOVAL: (HouseholdStatus.REGISTERED, HouseholdStatus.EXITED),
+    K.MONITORING: (HouseholdStatus.APPLICANT, HouseholdStatus.EXITED, HouseholdStatus.REMOVED),
+}
+
+# 二看: the living-conditions checklist (两不愁三保障 and the means to work).
+CONDITIONS = {
+    "housing": _("住房安全"),
+    "water": _("饮水安全"),
+    "power": _("生活用电"),
+    "road": _("通村通户道路"),
+    "labour": _("劳动力"),
+    "health": _("疾病与医疗保障"),
+    "schooling": _("义务教育"),
+}
+
+
+def steps_for(kind: str) -> list[str]:
+    return [step for step in ORDER if kind in PROCEDURE[step].kinds]
+
+
+def next_step(application: Application) -> str:
+    steps = steps_for(application.kind)
+    index = steps.index(application.step)
+    return steps[index + 1] if index + 1 < len(steps) else S.DONE
+
+
+def earlier_steps(application: Application) -> list[str]:
+    """The steps an application may be sent back to: those before its current one that a
+    user does (a notice is published again after the step before it)."""
+    steps = steps_for(application.kind)
+    if application.step not in steps:
+        return []
+    return [
+        step
+        for step in steps[: steps.index(application.step)]
+        if not PROCEDURE[step].by_notice and step != S.RANKING
+    ]
+
+
+def rule_of(step: str) -> StepRule | None:
+    return PROCEDURE.get(step)
+
+
+def may_act(user, application: Application) -> bool:
+    """Whether the user's post grants the current step's action over the application's area."""
+    rule = rule_of(application.step)
+    return rule is not None and scope.allows(user, rule.action, application.village_id)
+
+
+# --- opening -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_open(
+    *,
+    actor,
+    household: Household,
+    kind: str,
+    year: int,
+    reason: str,
+    applied_on=None,
+    monitoring_category: str = "",
+    files=(),
+) -> Application:
+    """农户申请: the household applies (voluntarily; the signed application attached), through
+    its village's cadre."""
+    scope.ensure(actor, Action.EDIT, household.village_id)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    errors = {}
+    if kind not in K.values:
+        errors["kind"] = _("请选择申请类型。")
+    elif household.status not in FROM_STATUS[kind]:
+        errors["kind"] = _("该户现为“%(status)s”，不能提出“%(kind)s”申请。") % {
+            "status": household.get_status_display(),
+            "kind": K(kind).label,
+        }
+    if kind == K.MONITORING and monitoring_category not in set(MonitoringCategory.values) - {
+        MonitoringCategory.NONE
+    }:
+        errors["monitoring_category"] = _("纳入监测须选择监测类型。")
+    if kind != K.MONITORING:
+        monitoring_category = ""
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("请填写申请理由。")
+    this_year = timezone.localdate().year
+    if not (2014 <= year <= this_year + 1):
+        errors["year"] = _("年度应在 2014 至 %(max)s 之间。") % {"max": this_year + 1}
+    if Application.objects.open().filter(household=household).exists():
+        errors["household"] = _("该户已有正在办理的识别申请。")
+    if errors:
+        raise ValidationError(errors)
+    application = Application(
+        kind=kind,
+        household=household,
+        village_id=household.village_id,
+        year=year,
+        reason=reason[:500],
+        applied_on=applied_on or timezone.localdate(),
+        monitoring_category=monitoring_category,
+        opened_by=actor,
+    )
+    application.full_clean(exclude=["household", "village", "opened_by"])
+    application.save()
+    record = _record(
+        application,
+        actor=actor,
+        action=Action.EDIT,
+        step=S.APPLICATION,
+        outcome=Outcome.APPLIED,
+        to=S.INCOME_CHECK,
+    )
+    attach(record, files)
+    history.record(
+        application,
+        action=ChangeAction.CREATE,
+        changes=history.snapshot(application),
+        actor=actor,
+    )
+    return application
+
+
+# --- one step ------------------------------------------------------------------------------
+
+
+def application_step(
+    *,
+    actor,
+    application: Application,
+    version: int,
+    outcome: str,
+    note: str = "",
+    data: dict | None = None,
+    send_back_to: str = "",
+    files=(),
+) -> Application:
+    """Do the application's current step: decide `outcome` (通过, 退回 to an earlier step,
+    不予通过 with a reason the household can be told, or 撤回), with the step's own record
+    (`data`) and forms (`files`)."""
+    if application.step == S.CROSS_MATCH and outcome == Outcome.PASSED:
+        # 一比对 runs now, in its own transaction: the findings it opens are kept even when
+        # they refuse the step.
+        household_cross_match(application.household)
+    with transaction.atomic():
+        return _step(
+            actor=actor,
+            application=application,
+            version=version,
+            outcome=outcome,
+            note=note,
+            data=data,
+            send_back_to=send_back_to,
+            files=files,
+        )
+
+
+def _step(*, actor, application, version, outcome, note, data, send_back_to, files):
+    current = locking.lock(application, version)
+    step = current.step
+    rule = rule_of(step)
+    if outcome == Outcome.WITHDRAWN and rule is not None:
+        scope.ensure(actor, WITHDRAW, current.village_id)
+        if not note.strip():
+            raise ValidationError({"note": _("请写明撤回的原因。")})
+        return _move(current, actor=actor, action=WITHDRAW, outcome=Outcome.WITHDRAWN, note=note)
+    if rule is None:
+        raise ValidationError({"outcome": _("该申请已办结。")})
+    if rule.by_notice or outcome not in rule.outcomes:
+        raise ValidationError({"outcome": _not_here(step, outcome)})
+    _ensure(actor, rule.action, current)
+    note = note.strip()
+    data = dict(data or {})
+    if outcome == Outcome.SENT_BACK:
+        if send_back_to not in earlier_steps(current):
+            raise ValidationError({"send_back_to": _("请选择要退回的环节。")})
+        if not note:
+            raise ValidationError({"note": _("请写明退回的原因。")})
+        return _move(
+            current, actor=actor, action=rule.action, outcome=outcome, note=note, to=send_back_to
+        )
+    if outcome == Outcome.REJECTED and not note:
+        raise ValidationError({"note": _("请写明不予通过的理由，这一理由将告知农户。")})
+    checked = STEP_CHECKS.get(step)
+    if checked is not None:
+        data, outcome, note = checked(current, data, outcome, note)
+    return _move(
+        current, actor=actor, action=rule.action, outcome=outcome, note=note, data=data, files=files
+    )
+
+
+def _not_here(step: str, outcome: str) -> str:
+    label = Outcome(outcome).label if outcome in Outcome.values else outcome
+    return _("“%(step)s”环节不能作出“%(outcome)s”的决定。") % {
+        "step": S(step).label,
+        "outcome": label,
+    }
+
+
+def _ensure(actor, action: str, application: Application) -> None:
+    if not scope.allows(actor, action, application.village_id):
+        raise PermissionDenied(
+            _("“%(step)s”须由对该地区有“%(action)s”权限的岗位办理。")
+            % {"step": application.get_step_display(), "action": Action(action).label}
+        )
+
+
+def _move(
+    application: Application,
+    *,
+    actor,
+    action: str,
+    outcome: str,
+    note: str = "",
+    data: dict | None = None,
+    to: str | None = None,
+    files=(),
+    notice=None,
+) -> Application:
+    """Record the step done and move the application on."""
+    if to is None:
+        to = {Outcome.REJECTED: S.REJECTED, Outcome.WITHDRAWN: S.WITHDRAWN}.get(
+            outcome
+        ) or next_step(application)
+    before = history.snapshot(application)
+    record = _record(
+        application,
+        actor=actor,
+        action=action,
+        step=application.step,
+        outcome=outcome,
+        to=to,
+        note=note,
+        data=data or {},
+        notice=notice,
+    )
+    attach(record, files)
+    if outcome == Outcome.REJECTED:
+        application.rejection_reason = note
+    if to in ENDS:
+        application.closed_at = timezone.now()
+    if to in ORDER and ORDER.index(to) <= ORDER.index(S.RANKING):
+        application.rank, application.beyond_quota = None, False  # to be ranked again
+    application.step = to
+    application.version += 1
+    application.save()
+    history.record(
+        application,
+        action=ChangeAction.UPDATE,
+        changes=history.diff(before, history.snapshot(application)),
+        actor=actor,
+    )
+    return application
+
+
+def _record(
+    application, *, actor, action, step, outcome, to=None, note="", data=None, notice=None
+) -> StepRecord:
+    return StepRecord.objects.create(
+        application=application,
+        step=step,
+        outcome=outcome,
+        to_step=to or step,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor.get_username() if actor is not None else "",
+        post=scope.post_for(actor, action, application.village_id) if actor else "",
+        note=note,
+        data=data or {},
+        notice=notice,
+    )
+
+
+# --- what each step checks ------------------------------------------------------------------
+
+
+def _income_check(application: Application, data: dict, outcome: str, note: str):
+    """一核: the household's income record of the application's year, per capita against the
+    year's line (and, for monitoring, the monitoring threshold)."""
+    income = Income.objects.filter(household=application.household, year=application.year).first()
+    line = registry_selectors.poverty_lines().get(application.year)
+    if income is None:
+        raise ValidationError(
+            {
+                "outcome": _("请先录入该户 %(year)s 年度收入，再核实收支。")
+                % {"year": application.year}
+            }
+        )
+    if line is None:
+        raise ValidationError(
+            {"outcome": _("%(year)s 年度扶贫标准尚未录入。") % {"year": application.year}}
+        )
+    per_capita = income.per_capita_net_income
+    if per_capita is None:
+        raise ValidationError({"outcome": _("该户收入记录的家庭人口数为 0，无法计算人均纯收入。")})
+    below = registry_selectors.below_line(income.net_income, income.household_size, line)
+    threshold = line.monitoring_threshold
+    figures = {
+        "year": application.year,
+        "net_income": str(income.net_income),
+        "production_cost": str(income.production_cost),
+        "household_size": income.household_size,
+        "per_capita": str(per_capita),
+        "line": str(line.amount),
+        "below_line": below,
+        "threshold": str(threshold) if threshold is not None else None,
+    }
+    if outcome == Outcome.PASSED:
+        kind = application.kind
+        if kind in (K.ENTRY, K.REENTRY) and not below:
+            raise ValidationError(
+                {
+                    "outcome": _(
+                        "人均纯收入 %(income)s 元，不低于 %(year)s 年度扶贫标准 %(line)s 元，"
+                        "不能按“%(kind)s”通过；如因病、因灾等突发困难，可申请纳入监测。"
+                    )
+                    % {
+                        "income": per_capita,
+                        "year": application.year,
+                        "line": line.amount,
+                        "kind": K(kind).label,
+                    }
+                }
+            )
+        sudden = application.monitoring_category == MonitoringCategory.SUDDEN
+        above_threshold = (
+            threshold is not None
+            and Decimal(income.net_income) >= threshold * income.household_size
+        )
+        if kind == K.MONITORING and not sudden and above_threshold:
+            raise ValidationError(
+                {
+                    "outcome": _(
+                        "人均纯收入 %(income)s 元，不低于监测标准 %(threshold)s 元；"
+                        "只有突发严重困难户可以不看收入纳入监测。"
+                    )
+                    % {"income": per_capita, "threshold": threshold}
+                }
+            )
+    application.per_capita_income = per_capita
+    return {**data, **figures}, outcome, note
+
+
+def _conditions_check(application: Application, data: dict, outcome: str, note: str):
+    """二看: every item of the checklist looked at, met or not, with a remark where not met."""
+    checklist, errors = {}, []
+    for code, label in CONDITIONS.items():
+        value = data.get(code, "")
+        if value not in Condition.values:
+            errors.append(_("“%(item)s”未填写。") % {"item": label})
+            continue
+        checklist[code] = value
+    if errors:
+        raise ValidationError({"data": errors})
+    remarks = {k: str(v)[:200] for k, v in (data.get("remarks") or {}).items() if k in CONDITIONS}
+    return {"checklist": checklist, "remarks": remarks}, outcome, note
+
+
+def _meeting(application: Application, data: dict, outcome: str, note: str):
+    """小组初评, 村两委审议: the meeting's date and who attended."""
+    held_on = _date(data.get("held_on"), "held_on")
+    present = _count(data.get("present"), "present", _("参会人数"))
+    return {"held_on": held_on.isoformat(), "present": present}, outcome, note
+
+
+def _cross_match(application: Application, data: dict, outcome: str, note: str):
+    """一比对 (run by application_step just before): a hit whose finding is not closed
+    blocks the application."""
+    rosters = household_rosters(application.household)
+    blocking = blocking_findings(application.household)
+    record = {
+        "rosters": [
+            {"type": r.type.name, "area": r.area.name, "as_of": r.as_of.isoformat()}
+            for r in rosters
+        ],
+        "hits": [
+            {"finding": f.pk, "kind": f.get_kind_display(), "name": f.name, "message": f.message}
+            for f in blocking
+        ],
+    }
+    if outcome == Outcome.PASSED and blocking:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "比对发现 %(n)s 个问题尚未销号（%(names)s），须核查销号后才能进入下一环节。"
+                )
+                % {"n": len(blocking), "names": "、".join(f.name for f in blocking)}
+            }
+        )
+    return record, outcome, note
+
+
+def _assembly_vote(application: Application, data: dict, outcome: str, note: str):
+    """村民代表大会决议: at least two thirds of the representatives present, the cross-match
+    results read out, and a majority of those present in favour; otherwise not passed."""
+    held_on = _date(data.get("held_on"), "held_on")
+    total = _count(data.get("representatives"), "representatives", _("应到代表人数"), least=1)
+    present = _count(data.get("present"), "present", _("实到代表人数"))
+    in_favour = _count(data.get("in_favour"), "in_favour", _("赞成票"))
+    against = _count(data.get("against"), "against", _("反对票"))
+    abstained = _count(data.get("abstained"), "abstained", _("弃权票"))
+    if present > total:
+        raise ValidationError({"present": _("实到人数不能多于应到人数。")})
+    if present * 3 < total * 2:
+        raise ValidationError(
+            {
+                "present": _("实到代表 %(present)s 人，不足应到 %(total)s 人的三分之二，会议无效。")
+                % {"present": present, "total": total}
+            }
+        )
+    if in_favour + against + abstained > present:
+        raise ValidationError({"in_favour": _("赞成、反对、弃权票合计不能多于实到人数。")})
+    if data.get("read_out") not in (True, "true", "on", "1", 1):
+        raise ValidationError({"read_out": _("须在会上通报部门数据比对结果。")})
+    votes = {
+        "held_on": held_on.isoformat(),
+        "representatives": total,
+        "present": present,
+        "in_favour": in_favour,
+        "against": against,
+        "abstained": abstained,
+        "read_out": True,
+    }
+    if in_favour * 2 > present:
+        return votes, Outcome.PASSED, note
+    reason = _(
+        "村民代表大会表决未获实到代表过半数赞成（赞成 %(yes)s 票，实到 %(present)s 人）。"
+    ) % {
+        "yes": in_favour,
+        "present": present,
+    }
+    return votes, Outcome.REJECTED, f"{reason}{note}"
+
+
+STEP_CHECKS = {
+    S.INCOME_CHECK: _income_check,
+    S.CONDITIONS_CHECK: _conditions_check,
+    S.GROUP_REVIEW: _meeting,
+    S.COMMITTEE_REVIEW: _meeting,
+    S.CROSS_MATCH: _cross_match,
+    S.ASSEMBLY_VOTE: _assembly_vote,
+}
+
+
+def _date(value, field: str):
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value
+    try:
+        day = dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        raise ValidationError({field: _("请填写日期（年-月-日）。")}) from None
+    if day > timezone.localdate():
+        raise ValidationError({field: _("日期不能晚于今天。")})
+    return day
+
+
+def _count(value, field: str, label: str, least: int = 0) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("“%(label)s”须是整数。") % {"label": label}}) from None
+    if number < least:
+        raise ValidationError(
+            {field: _("“%(label)s”不能小于 %(least)s。") % {"label": label, "least": least}}
+        )
+    return number
+
+
+# --- 三比: the village's reverse ranking ----------------------------------------------------
+
+# Poorest first by per-capita net income; the stated tie-break: the larger household first,
+# then whoever applied first, then the earlier application.
+RANKING_RULE = _("按人均纯收入由低到高排序；相同的，家庭人口多的在前；仍相同的，申请日期早的在前。")
+
+
+def ranking_rows(village_code: str, year: int):
+    """The applications of a village and year waiting at 三比, in ranking order."""
+    return (
+        Application.objects.filter(village_id=village_code, year=year, step=S.RANKING)
+        .select_related("household")
+        .order_by("per_capita_income", "-household__size", "applied_on", "pk")
+    )
+
+
+def quota_left(village_code: str, year: int) -> int | None:
+    """How many more households the village may admit this year (None: no quota)."""
+    quota = VillageQuota.objects.filter(village_id=village_code, year=year).first()
+    if quota is None:
+        return None
+    taken = (
+        Application.objects.filter(village_id=village_code, year=year, rank__isnull=False)
+        .exclude(step__in=(S.RANKING, S.REJECTED, S.WITHDRAWN))
+        .filter(beyond_quota=False)
+        .count()
+    )
+    return max(0, quota.households - taken)
+
+
+@transaction.atomic
+def ranking_confirm(*, actor, village_code: str, year: int, note: str = "") -> list[Application]:
+    """三比: rank the village's applicants of the year waiting at this step, poorest first
+    (RANKING_RULE), mark those beyond the village's quota, and move them all on to the
+    group review."""
+    scope.ensure(actor, PROCEDURE[S.RANKING].action, village_code)
+    applications = list(ranking_rows(village_code, year).select_for_update(of=("self",)))
+    if not applications:
+        raise ValidationError(_("该村 %(year)s 年度没有等待排名的申请。") % {"year": year})
+    left = quota_left(village_code, year)
+    moved = []
+    for place, application in enumerate(applications, start=1):
+        beyond = left is not None and place > left
+        application.rank, application.beyond_quota = place, beyond
+        data = {
+            "rank": place,
+            "of": len(applications),
+            "per_capita": str(application.per_capita_income),
+            "household_size": application.household.size,
+            "quota_left": left,
+            "beyond_quota": beyond,
+            "rule": str(RANKING_RULE),
+        }
+        moved.append(
+            _move(
+                application,
+                actor=actor,
+                action=PROCEDURE[S.RANKING].action,
+                outcome=Outcome.PASSED,
+                note=note,
+                data=data,
+            )
+        )
+    return moved
+
+
+def waiting_for(user, applications=None):
+    """The open applications whose current step the user's post may do."""
+    applications = applications if applications is not None else Application.objects.all()
+    condition = Q(pk__in=[])
+    for step, rule in PROCEDURE.items():
+        condition |= Q(step=step) & scope.reach(user, rule.action).q("village__code")
+    return applications.filter(condition)
