@@ -10,8 +10,8 @@ from core import scope
 from core.choices import AreaLevel
 from core.models import Area
 
-from .choices import FINDING_ACTIVE, FindingKind, FindingSource, FindingState
-from .models import Finding
+from .choices import FINDING_ACTIVE, ApplicationKind, FindingKind, FindingSource, FindingState, Step
+from .models import Application, Finding
 
 YES_NO = [("", _("不限")), ("true", _("是")), ("false", _("否"))]
 
@@ -59,3 +59,29 @@ class FindingFilterSet(django_filters.FilterSet):
     def filter_open(self, qs, name, value):
         active = Q(state__in=FINDING_ACTIVE)
         return qs.filter(active) if value else qs.exclude(active)
+
+
+class ApplicationFilterSet(django_filters.FilterSet):
+    step = django_filters.ChoiceFilter(label=_("当前环节"), choices=Step.choices)
+    kind = django_filters.ChoiceFilter(label=_("申请类型"), choices=ApplicationKind.choices)
+    year = django_filters.NumberFilter(label=_("年度"))
+    village = django_filters.ModelChoiceFilter(
+        label=_("行政村"), queryset=Area.objects.filter(level=AreaLevel.VILLAGE)
+    )
+    open = django_filters.BooleanFilter(
+        label=_("正在办理"), method="filter_open", widget=forms.Select(choices=YES_NO)
+    )
+
+    class Meta:
+        model = Application
+        fields = ["step", "kind", "year", "village", "open"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.filters["village"].queryset = scope.restrict(
+                Area.objects.filter(level=AreaLevel.VILLAGE), user, "view"
+            )
+
+    def filter_open(self, qs, name, value):
+        return qs.open() if value else qs.exclude(pk__in=qs.open().values("pk"))

@@ -8,9 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import AreaLevel
 from core.forms import VersionField
 from core.models import Area
+from registry.choices import MonitoringCategory
+from registry.selectors import current_income_year
 
-from .models import RosterType
+from .choices import ApplicationKind, Condition, ObjectionChannel, Outcome, Step
+from .models import Application, NoticeItem, RosterType
 from .selectors import responsible_choices, roster_areas
+from .services import procedure
+from .services.procedure import FROM_STATUS
 
 
 class RosterOptionsForm(forms.Form):
@@ -70,3 +75,249 @@ class FindingAssignForm(forms.Form):
         self.fields["version"].initial = finding.version
         self.fields["deadline"].initial = finding.deadline
         self.fields["responsible"].initial = finding.responsible_id
+
+
+# --- the 12345 procedure ----------------------------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NUMBER = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Photos or scans of signed forms, several at once (checked by the service)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+        )
+        kwargs.setdefault("help_text", _("照片（JPEG、PNG）或 PDF，每个不超过 10 MB，可多选。"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ApplicationOpenForm(forms.Form):
+    """农户申请: what the household asks, why, and its signed application."""
+
+    kind = forms.ChoiceField(label=_("申请类型"), choices=ApplicationKind.choices)
+    year = forms.IntegerField(label=_("年度"), widget=NUMBER)
+    applied_on = forms.DateField(label=_("申请日期"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("申请理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如致贫原因、返贫原因或清退的依据。"),
+    )
+    monitoring_category = forms.ChoiceField(
+        label=_("监测类型"),
+        required=False,
+        choices=[("", "---------")]
+        + [c for c in MonitoringCategory.choices if c[0] != MonitoringCategory.NONE],
+        help_text=_("仅“纳入监测”的申请填写。"),
+    )
+    files = FilesField(label=_("签字的申请书"))
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [k for k, statuses in FROM_STATUS.items() if household.status in statuses]
+        self.fields["kind"].choices = [c for c in ApplicationKind.choices if c[0] in allowed]
+        self.fields["year"].initial = current_income_year()
+
+
+class StepForm(forms.Form):
+    """A step's decision: 通过, 退回 to an earlier step, 不予通过 (with the reason the
+    household is told), or 撤回; a note and forms. Subclasses add the step's own record."""
+
+    version = VersionField()
+    outcome = forms.ChoiceField(label=_("决定"), widget=forms.RadioSelect)
+    send_back_to = forms.ChoiceField(label=_("退回到"), required=False)
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回、不予通过和撤回时必须填写；不予通过的理由将告知农户。"),
+    )
+    files = FilesField(label=_("附件"))
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        rule = procedure.rule_of(application.step)
+        outcomes = [*rule.outcomes, Outcome.WITHDRAWN]
+        self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes]
+        self.fields["outcome"].initial = Outcome.PASSED
+        earlier = procedure.earlier_steps(application)
+        if Outcome.SENT_BACK in rule.outcomes and earlier:
+            self.fields["send_back_to"].choices = [("", "---------")] + [
+                (step, Step(step).label) for step in earlier
+            ]
+        else:
+            del self.fields["send_back_to"]
+        self.fields["version"].initial = application.version
+
+    def step_data(self) -> dict:
+        return {}
+
+    def checklist_fields(self):
+        return []
+
+    @property
+    def checklist_names(self) -> set[str]:
+        return {field.name for pair in self.checklist_fields() for field in pair}
+
+
+class ConditionsForm(StepForm):
+    """二看: each item of the checklist, met or not, with a remark."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in procedure.CONDITIONS.items():
+            self.fields[code] = forms.ChoiceField(
+                label=label, choices=[("", "---------"), *Condition.choices], required=False
+            )
+            self.fields[f"remark_{code}"] = forms.CharField(
+                label=_("%(item)s：情况说明") % {"item": label}, required=False, max_length=200
+            )
+
+    def step_data(self) -> dict:
+        data = {code: self.cleaned_data.get(code, "") for code in procedure.CONDITIONS}
+        data["remarks"] = {
+            code: self.cleaned_data[f"remark_{code}"]
+            for code in procedure.CONDITIONS
+            if self.cleaned_data.get(f"remark_{code}")
+        }
+        return data
+
+    def checklist_fields(self):
+        return [(self[code], self[f"remark_{code}"]) for code in procedure.CONDITIONS]
+
+
+class MeetingForm(StepForm):
+    """小组初评, 村两委审议: when the meeting was held and how many attended."""
+
+    held_on = forms.DateField(label=_("会议日期"), widget=DATE, required=False)
+    present = forms.IntegerField(label=_("参会人数"), min_value=0, required=False, widget=NUMBER)
+
+    def step_data(self) -> dict:
+        return {
+            "held_on": self.cleaned_data.get("held_on"),
+            "present": self.cleaned_data.get("present"),
+        }
+
+
+class VoteForm(StepForm):
+    """村民代表大会决议: attendance and votes; the outcome follows from them."""
+
+    held_on = forms.DateField(label=_("会议日期"), widget=DATE, required=False)
+    representatives = forms.IntegerField(
+        label=_("应到代表人数"), min_value=1, required=False, widget=NUMBER
+    )
+    present = forms.IntegerField(
+        label=_("实到代表人数"), min_value=0, required=False, widget=NUMBER
+    )
+    in_favour = forms.IntegerField(label=_("赞成"), min_value=0, required=False, widget=NUMBER)
+    against = forms.IntegerField(label=_("反对"), min_value=0, required=False, widget=NUMBER)
+    abstained = forms.IntegerField(label=_("弃权"), min_value=0, required=False, widget=NUMBER)
+    read_out = forms.BooleanField(label=_("已在会上通报部门数据比对结果"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            (Outcome.PASSED, _("按表决结果作出决议")),
+            (Outcome.WITHDRAWN, Outcome.WITHDRAWN.label),
+        ]
+
+    def step_data(self) -> dict:
+        names = ["held_on", "representatives", "present", "in_favour", "against", "abstained"]
+        data = {name: self.cleaned_data.get(name) for name in names}
+        data["read_out"] = bool(self.cleaned_data.get("read_out"))
+        return data
+
+
+STEP_FORMS = {
+    Step.CONDITIONS_CHECK: ConditionsForm,
+    Step.GROUP_REVIEW: MeetingForm,
+    Step.COMMITTEE_REVIEW: MeetingForm,
+    Step.ASSEMBLY_VOTE: VoteForm,
+}
+
+
+def step_form(application, *args, **kwargs) -> StepForm:
+    return STEP_FORMS.get(application.step, StepForm)(*args, application=application, **kwargs)
+
+
+class NoticeForm(forms.Form):
+    """A new notice: the area, the cases it lists, when it starts, where to object."""
+
+    area = forms.ModelChoiceField(label=_("公示地区"), queryset=Area.objects.none())
+    year = forms.IntegerField(label=_("年度"), widget=NUMBER)
+    applications = forms.ModelMultipleChoiceField(
+        label=_("公示对象"),
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DATE, initial=timezone.localdate)
+    where_to_object = forms.CharField(
+        label=_("异议受理单位和电话"),
+        max_length=200,
+        required=False,
+        help_text=_("印在公示上，如“华藏寺镇人民政府 0935-1234567”。"),
+    )
+
+    def __init__(self, *args, areas, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["applications"].queryset = applications
+        self.fields["applications"].label_from_instance = lambda a: (
+            f"{a.household.head_name}（{a.household.number}）{a.get_kind_display()}"
+        )
+        self.fields["year"].initial = current_income_year()
+
+
+class ObjectionForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("涉及对象"), queryset=NoticeItem.objects.none())
+    objector_name = forms.CharField(
+        label=_("异议人姓名"), max_length=50, help_text=_("异议须实名。")
+    )
+    objector_contact = forms.CharField(label=_("联系方式"), max_length=60)
+    channel = forms.ChoiceField(label=_("受理方式"), choices=ObjectionChannel.choices)
+    received_on = forms.DateField(label=_("受理日期"), widget=DATE, initial=timezone.localdate)
+    content = forms.CharField(
+        label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = notice.items.filter(withdrawn=False)
+        self.fields["item"].label_from_instance = lambda item: f"{item.position}. {item.head_name}"
+
+
+class ObjectionDecisionForm(forms.Form):
+    version = VersionField()
+    upheld = forms.TypedChoiceField(
+        label=_("核查结论"),
+        choices=[("0", _("异议不成立")), ("1", _("异议成立，退回重核"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    send_back_to = forms.ChoiceField(label=_("退回到"), required=False)
+    decision = forms.CharField(
+        label=_("核查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, objection, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = objection.version
+        self.fields["send_back_to"].choices = [("", "---------")] + [
+            (step, Step(step).label) for step in procedure.earlier_steps(application)
+        ]

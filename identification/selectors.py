@@ -1,6 +1,9 @@
-"""Read queries of identification: what a user may see of findings, rosters and jobs."""
+"""Read queries of identification: what a user may see of findings, rosters, jobs, applications
+and notices."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
@@ -8,10 +11,12 @@ from core.choices import Action, AreaLevel
 from core.models import Area
 from core.scope import LEVEL_DIGITS
 
-from .choices import FindingState
-from .models import CheckJob, Finding, Roster
+from .choices import Condition, FindingState, Step
+from .models import Application, CheckJob, Finding, Notice, Roster
 from .services import findings as finding_rules
+from .services import notices, procedure
 from .services.findings import ASSIGN, transitions_from
+from .services.matching import blocking_findings
 
 
 def may_assign(user, finding: Finding) -> bool:
@@ -83,15 +88,25 @@ EVIDENCE_LABELS = {
 }
 
 
-def evidence_rows(finding: Finding) -> list[tuple[str, str]]:
-    evidence = finding.evidence or {}
+def labelled(values: dict, labels: dict) -> list[tuple[str, str]]:
+    """(label, value shown) for the keys of `labels` that `values` has, in the labels' order."""
     rows = []
-    for key, label in EVIDENCE_LABELS.items():
-        value = evidence.get(key)
-        if value not in (None, "", []):
-            shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
-            rows.append((str(label), shown))
+    for key, label in labels.items():
+        value = values.get(key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, bool):
+            shown = _("是") if value else _("否")
+        elif isinstance(value, list):
+            shown = "、".join(map(str, value))
+        else:
+            shown = str(value)
+        rows.append((str(label), str(shown)))
     return rows
+
+
+def evidence_rows(finding: Finding) -> list[tuple[str, str]]:
+    return labelled(finding.evidence or {}, EVIDENCE_LABELS)
 
 
 def named(findings):
@@ -108,3 +123,143 @@ def named(findings):
 def household_findings(user, household_id: int):
     """A household's findings not yet closed, for its page."""
     return findings_for(user).filter(household_id=household_id).active()
+
+
+# --- the 12345 procedure ----------------------------------------------------------------------
+
+
+def applications_for(user):
+    return Application.objects.restrict(user, Action.VIEW).select_related("household", "village")
+
+
+def application_records(application: Application):
+    return application.records.select_related("notice").prefetch_related("attachments")
+
+
+def may_open_application(user, household) -> bool:
+    return scope.allows(user, Action.EDIT, household.village_id) and not (
+        Application.objects.open().filter(household=household).exists()
+    )
+
+
+def household_applications(household):
+    return household.applications.order_by("-created_at")
+
+
+def ranking_preview(village_code: str, year: int) -> list[Application]:
+    """The village's applicants of the year waiting at 三比, in the order the ranking will put
+    them, with what the ranking shows beside the income (housing, land)."""
+    return list(procedure.ranking_rows(village_code, year))
+
+
+def waiting_summary(user) -> list[dict]:
+    """What waits for the user: the open applications whose current step the user's post may
+    do, by step (in the procedure's order), and the notices with open objections."""
+    waiting = procedure.waiting_for(user, Application.objects.open())
+    counts = dict(
+        waiting.values_list("step").annotate(n=Count("*")).values_list("step", "n").order_by()
+    )
+    return [
+        {"step": step, "label": Step(step).label, "count": counts[step]}
+        for step in procedure.ORDER
+        if counts.get(step)
+    ]
+
+
+def notices_for(user):
+    return Notice.objects.restrict(user, Action.VIEW).select_related("area")
+
+
+def notice_items(notice: Notice):
+    return notice.items.select_related("household").prefetch_related("objections")
+
+
+def publishable(user, level: str, area_code: str, year: int | None = None):
+    """The applications of the area waiting at the level's notice and on no running notice:
+    what a new notice of the level may list."""
+    step = notices.LEVEL_STEP[level]
+    on_notice = notices.running_items().values("object_id")
+    applications = (
+        scope.within(applications_for(user), area_code)
+        .filter(step=step)
+        .exclude(pk__in=on_notice)
+        .order_by("village_id", "household__group", "rank", "pk")
+    )
+    return applications.filter(year=year) if year else applications
+
+
+def notice_areas(user, level: str):
+    """The areas of the level where the user may publish a notice of it."""
+    areas = Area.objects.filter(level=notices.LEVEL_AREA[level])
+    return scope.restrict(areas, user, notices.action_for(level))
+
+
+def income_figures(application: Application):
+    """一核's figures for the page before the step is done: (figures, None) or (None, why not)."""
+    if application.step != Step.INCOME_CHECK:
+        return None
+    try:
+        return {"figures": procedure.income_figures(application), "missing": ""}
+    except ValidationError as error:
+        return {"figures": None, "missing": " ".join(error.messages)}
+
+
+def blocking(application: Application) -> list[Finding]:
+    """At the cross-match, the household's hits not yet closed (what will block it)."""
+    if application.step != Step.CROSS_MATCH:
+        return []
+    return blocking_findings(application.household)
+
+
+def ranked(village_code: str, year: int):
+    """The village's applications of the year already ranked, in their ranking order."""
+    return (
+        Application.objects.filter(village_id=village_code, year=year, rank__isnull=False)
+        .select_related("household")
+        .order_by("rank", "pk")
+    )
+
+
+# What a step's record holds, as its page shows it.
+RECORD_LABELS = {
+    "year": _("年度"),
+    "net_income": _("家庭纯收入（元）"),
+    "production_cost": _("生产经营支出（元）"),
+    "household_size": _("家庭人口"),
+    "per_capita": _("人均纯收入（元）"),
+    "line": _("扶贫标准（元）"),
+    "below_line": _("低于扶贫标准"),
+    "threshold": _("监测标准（元）"),
+    "rank": _("倒序排名"),
+    "of": _("参加排名户数"),
+    "quota_left": _("剩余规模指标"),
+    "beyond_quota": _("超出规模指标"),
+    "rule": _("排序规则"),
+    "held_on": _("会议日期"),
+    "representatives": _("应到代表"),
+    "present": _("实到人数"),
+    "in_favour": _("赞成"),
+    "against": _("反对"),
+    "abstained": _("弃权"),
+    "read_out": _("通报比对结果"),
+}
+
+
+def record_facts(record) -> list[tuple[str, str]]:
+    """A step record's figures, checklist, rosters and hits, labelled for its page."""
+    data = record.data or {}
+    rows = labelled(data, RECORD_LABELS)
+    conditions = dict(Condition.choices)
+    remarks = data.get("remarks") or {}
+    for code, value in (data.get("checklist") or {}).items():
+        shown = str(conditions.get(value, value))
+        if remarks.get(code):
+            shown = f"{shown}（{remarks[code]}）"
+        rows.append((str(procedure.CONDITIONS.get(code, code)), shown))
+    if "rosters" in data:
+        listed = [f"{r['type']}（{r['area']}，{r['as_of']}）" for r in data["rosters"]]
+        rows.append((str(_("比对名单")), "、".join(listed) or str(_("无可比对的名单"))))
+    if "hits" in data:
+        hits = [f"{h['name']}：{h['kind']}" for h in data["hits"]]
+        rows.append((str(_("比对发现")), "；".join(hits) or str(_("未发现问题"))))
+    return rows

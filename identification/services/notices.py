@@ -184,13 +184,17 @@ def notice_publish(
     return notice
 
 
-def _on_running_notice(applications) -> bool:
+def running_items():
+    """The lines of running notices about applications still on them."""
     return NoticeItem.objects.filter(
         content_type=ContentType.objects.get_for_model(Application),
-        object_id__in=[a.pk for a in applications],
         withdrawn=False,
         notice__state=NoticeState.RUNNING,
-    ).exists()
+    )
+
+
+def _on_running_notice(applications) -> bool:
+    return running_items().filter(object_id__in=[a.pk for a in applications]).exists()
 
 
 def _announce(application: Application, *, actor, notice: Notice) -> None:

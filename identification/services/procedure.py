@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import history, locking, scope
 from core.choices import Action, ChangeAction
@@ -78,13 +79,13 @@ FROM_STATUS = {
 
 # 二看: the living-conditions checklist (两不愁三保障 and the means to work).
 CONDITIONS = {
-    "housing": _("住房安全"),
-    "water": _("饮水安全"),
-    "power": _("生活用电"),
-    "road": _("通村通户道路"),
-    "labour": _("劳动力"),
-    "health": _("疾病与医疗保障"),
-    "schooling": _("义务教育"),
+    "housing": gettext_lazy("住房安全"),
+    "water": gettext_lazy("饮水安全"),
+    "power": gettext_lazy("生活用电"),
+    "road": gettext_lazy("通村通户道路"),
+    "labour": gettext_lazy("劳动力"),
+    "health": gettext_lazy("疾病与医疗保障"),
+    "schooling": gettext_lazy("义务教育"),
 }
 
 
@@ -346,9 +347,31 @@ def _record(
 # --- what each step checks ------------------------------------------------------------------
 
 
-def _income_check(application: Application, data: dict, outcome: str, note: str):
-    """一核: the household's income record of the application's year, per capita against the
-    year's line (and, for monitoring, the monitoring threshold)."""
+@dataclass(frozen=True)
+class IncomeFigures:
+    """一核's figures: the household's income of the application's year against its line."""
+
+    income: Income
+    line: object  # registry.models.PovertyLine
+    per_capita: Decimal
+    below: bool
+
+    def as_record(self) -> dict:
+        threshold = self.line.monitoring_threshold
+        return {
+            "year": self.income.year,
+            "net_income": str(self.income.net_income),
+            "production_cost": str(self.income.production_cost),
+            "household_size": self.income.household_size,
+            "per_capita": str(self.per_capita),
+            "line": str(self.line.amount),
+            "below_line": self.below,
+            "threshold": str(threshold) if threshold is not None else None,
+        }
+
+
+def income_figures(application: Application) -> IncomeFigures:
+    """The figures 一核 decides on, or ValidationError at `outcome` saying what is missing."""
     income = Income.objects.filter(household=application.household, year=application.year).first()
     line = registry_selectors.poverty_lines().get(application.year)
     if income is None:
@@ -366,17 +389,16 @@ def _income_check(application: Application, data: dict, outcome: str, note: str)
     if per_capita is None:
         raise ValidationError({"outcome": _("该户收入记录的家庭人口数为 0，无法计算人均纯收入。")})
     below = registry_selectors.below_line(income.net_income, income.household_size, line)
+    return IncomeFigures(income=income, line=line, per_capita=per_capita, below=bool(below))
+
+
+def _income_check(application: Application, data: dict, outcome: str, note: str):
+    """一核: the household's income record of the application's year, per capita against the
+    year's line (and, for monitoring, the monitoring threshold)."""
+    found = income_figures(application)
+    income, line, per_capita, below = found.income, found.line, found.per_capita, found.below
     threshold = line.monitoring_threshold
-    figures = {
-        "year": application.year,
-        "net_income": str(income.net_income),
-        "production_cost": str(income.production_cost),
-        "household_size": income.household_size,
-        "per_capita": str(per_capita),
-        "line": str(line.amount),
-        "below_line": below,
-        "threshold": str(threshold) if threshold is not None else None,
-    }
+    figures = found.as_record()
     if outcome == Outcome.PASSED:
         kind = application.kind
         if kind in (K.ENTRY, K.REENTRY) and not below:
@@ -415,15 +437,15 @@ def _income_check(application: Application, data: dict, outcome: str, note: str)
 
 def _conditions_check(application: Application, data: dict, outcome: str, note: str):
     """二看: every item of the checklist looked at, met or not, with a remark where not met."""
-    checklist, errors = {}, []
+    checklist, errors = {}, {}
     for code, label in CONDITIONS.items():
         value = data.get(code, "")
         if value not in Condition.values:
-            errors.append(_("“%(item)s”未填写。") % {"item": label})
+            errors[code] = _("“%(item)s”未填写。") % {"item": label}
             continue
         checklist[code] = value
     if errors:
-        raise ValidationError({"data": errors})
+        raise ValidationError(errors)
     remarks = {k: str(v)[:200] for k, v in (data.get("remarks") or {}).items() if k in CONDITIONS}
     return {"checklist": checklist, "remarks": remarks}, outcome, note
 
@@ -544,7 +566,9 @@ def _count(value, field: str, label: str, least: int = 0) -> int:
 
 # Poorest first by per-capita net income; the stated tie-break: the larger household first,
 # then whoever applied first, then the earlier application.
-RANKING_RULE = _("按人均纯收入由低到高排序；相同的，家庭人口多的在前；仍相同的，申请日期早的在前。")
+RANKING_RULE = gettext_lazy(
+    "按人均纯收入由低到高排序；相同的，家庭人口多的在前；仍相同的，申请日期早的在前。"
+)
 
 
 def ranking_rows(village_code: str, year: int):

@@ -128,7 +128,7 @@ def test_the_checklist_must_be_complete(cadre_a, year):
     do(cadre_a, application)
     with pytest.raises(ValidationError) as error:
         do(cadre_a, application, data={"housing": "met"})
-    assert "“饮水安全”未填写。" in error.value.message_dict["data"]
+    assert error.value.message_dict["water"] == ["“饮水安全”未填写。"]
 
 
 def test_the_reverse_ranking_orders_poorest_first_breaks_ties_and_marks_the_quota(

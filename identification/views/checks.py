@@ -21,13 +21,13 @@ from core.models import AccessLog
 from core.presenter import Presenter
 from core.views import is_htmx
 
-from . import exports, selectors
-from .choices import FindingState
-from .filtersets import FindingFilterSet
-from .forms import FindingAssignForm
-from .services import finding_assign, finding_transition, findings_close_gone
-from .services.findings import NEEDS_NOTE
-from .services.jobs import check_job_start
+from .. import exports, selectors
+from ..choices import FindingState
+from ..filtersets import FindingFilterSet
+from ..forms import FindingAssignForm
+from ..services import finding_assign, finding_transition, findings_close_gone
+from ..services.findings import NEEDS_NOTE
+from ..services.jobs import check_job_start
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
