@@ -30,7 +30,6 @@ run: export DEBUG = 1
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --households $(DEMO_HOUSEHOLDS) --if-empty --port $(PORT)
-	$(BIN)/python manage.py seed_demo_checks --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The tests' PostgreSQL and Redis on this machine: started when installed but stopped, and

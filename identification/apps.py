@@ -17,6 +17,7 @@ class IdentificationConfig(AppConfig):
         from core import history
 
         from . import (
+            demo,  # noqa: F401  (adds rosters, findings and applications to seed_demo)
             imports,  # noqa: F401  (registers the roster import)
             panels,  # noqa: F401  (adds open findings to a household's page)
         )

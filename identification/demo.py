@@ -1,16 +1,28 @@
-"""The demo county's rosters: a 低保 list as civil affairs would send it, so that the county
-office finds something in both directions when it tries the cross-match."""
+"""The demo county's identification: a 低保 list as civil affairs would send it, so that the
+county office finds something in both directions when it tries the cross-match; and
+applications of the 12345 procedure left at every step, each done by the demo's own posts, so
+that a newcomer sees the procedure at once."""
 
 import datetime as dt
+import random
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import idnumbers
-from core.models import Area
+from core.choices import RoleCode
+from core.models import Area, Post
+from registry import selectors as registry_selectors
 from registry.choices import HouseholdStatus, Relation
-from registry.models import Member
+from registry.demo import PeopleFactory, demo_extra, generate_family
+from registry.models import Household, Member
+from registry.services import household_register, income_record
 
-from .models import Roster, RosterEntry
+from .choices import ApplicationKind, Condition, NoticeLevel, ObjectionChannel, Outcome, Step
+from .models import Application, Roster, RosterEntry
+from .services import cross_match, notices, procedure, recheck
 
 OUTSIDERS = ["孙德明", "马秀兰", "杨建华", "丁玉梅", "何永福"]
 
@@ -51,3 +63,255 @@ def seed_rosters() -> Roster | None:
         for row, (number, name) in enumerate(listed, start=2)
     )
     return roster
+
+
+# --- the 12345 procedure ----------------------------------------------------------------------
+
+# Where the demo leaves its applications: one at every step a newcomer should see, two where a
+# step is about several (the ranking, the village notice, one of them objected to).
+DEMO_STEPS = [
+    Step.INCOME_CHECK,
+    Step.CONDITIONS_CHECK,
+    Step.RANKING,
+    Step.RANKING,
+    Step.GROUP_REVIEW,
+    Step.COMMITTEE_REVIEW,
+    Step.CROSS_MATCH,
+    Step.ASSEMBLY_VOTE,
+    Step.VILLAGE_NOTICE,
+    Step.VILLAGE_NOTICE,
+    Step.TOWNSHIP_REVIEW,
+    Step.TOWNSHIP_NOTICE,
+    Step.COUNTY_REVIEW,
+    Step.COUNTY_ANNOUNCEMENT,
+    Step.DONE,
+    Step.REJECTED,
+]
+REASONS = ["因病致贫，缺劳动力", "因残致贫", "因学致贫", "缺资金、缺技术", "因灾返贫"]
+
+
+def passing_data(step: str, today: dt.date) -> dict | None:
+    """What a step that passes records in the demo (and the tests)."""
+    meeting = {"held_on": today.isoformat(), "present": 12}
+    return {
+        Step.CONDITIONS_CHECK: {code: Condition.MET for code in procedure.CONDITIONS}
+        | {"housing": Condition.NOT_MET, "remarks": {"housing": "土坯房，墙体开裂"}},
+        Step.GROUP_REVIEW: meeting,
+        Step.COMMITTEE_REVIEW: meeting,
+        Step.ASSEMBLY_VOTE: {
+            "held_on": today.isoformat(),
+            "representatives": 30,
+            "present": 24,
+            "in_favour": 21,
+            "against": 2,
+            "abstained": 1,
+            "read_out": True,
+        },
+    }.get(step)
+
+
+def advance(application: Application, until: str, *, village, township=None, county=None):
+    """Do each step with passing data, as the post it needs, until the application waits at
+    `until` (a notice step is left to its notice; the ranking ranks the village's waiting)."""
+    by = {Step.TOWNSHIP_REVIEW: township, Step.COUNTY_REVIEW: county}
+    today = timezone.localdate()
+    application.refresh_from_db()
+    while application.step != until:
+        if application.step == Step.RANKING:
+            procedure.ranking_confirm(
+                actor=village, village_code=application.village_id, year=application.year
+            )
+        else:
+            procedure.application_step(
+                actor=by.get(application.step) or village,
+                application=application,
+                version=application.version,
+                outcome=Outcome.PASSED,
+                data=passing_data(application.step, today),
+            )
+        application.refresh_from_db()
+    return application
+
+
+def _post_holder(role: str, area: Area):
+    post = Post.objects.filter(role_id=role, area=area).select_related("user").first()
+    return post.user if post else None
+
+
+def _applicants(cadre, village: Area, year: int, count: int, rng) -> list[Household]:
+    """New applicant households of the village, each with this year's income below the line."""
+    people = PeopleFactory(rng)
+    line = registry_selectors.poverty_lines()[year].amount
+    households, serial = [], Household.objects.filter(village=village).count()
+    while len(households) < count:
+        serial += 1
+        members = generate_family(rng, people, village.code[:6], dt.date(year, 12, 31))
+        try:
+            household = household_register(
+                actor=cadre,
+                village=village,
+                members=members,
+                number=f"{village.code}9{serial:06d}",
+                group=f"{rng.randint(1, 6)}组",
+            )
+        except ValidationError:
+            continue  # an ID number the county's demo already gave someone
+        per_capita = line * Decimal(str(rng.uniform(0.45, 0.9)))
+        income_record(
+            actor=cadre,
+            household=household,
+            year=year,
+            data={"wage_income": (per_capita * household.size).quantize(Decimal("1"))},
+        )
+        households.append(household)
+    return households
+
+
+def _backdated(notice, days: int):
+    """A notice posted `days` ago: the demo's earlier notices have run their period."""
+    shift = dt.timedelta(days=days)
+    type(notice).objects.filter(pk=notice.pk).update(
+        starts_on=notice.starts_on - shift, ends_on=notice.ends_on - shift
+    )
+
+
+def seed_applications(seed: int = 12345) -> int:
+    """Applications in the first village at every step of the procedure, each step done by
+    the demo's own village cadre, township and county offices. Returns how many."""
+    areas = Area.objects.filter(level="village").order_by("code")
+    village = areas.first()
+    if village is None or Application.objects.exists():
+        return 0
+    township, county = village.parent, village.parent.parent
+    cadre = _post_holder(RoleCode.VILLAGE_CADRE, village)
+    township_office = _post_holder(RoleCode.TOWNSHIP_OFFICE, township)
+    county_office = _post_holder(RoleCode.COUNTY_OFFICE, county)
+    if not (cadre and township_office and county_office):
+        return 0
+    rng = random.Random(seed)
+    year = registry_selectors.current_income_year()
+    households = _applicants(cadre, village, year, len(DEMO_STEPS), rng)
+    target = {}
+    for household, step in zip(households, DEMO_STEPS, strict=True):
+        application = procedure.application_open(
+            actor=cadre,
+            household=household,
+            kind=ApplicationKind.ENTRY,
+            year=year,
+            reason=rng.choice(REASONS),
+        )
+        target[application] = step
+    offices = {"village": cadre, "township": township_office, "county": county_office}
+
+    def beyond(step):
+        return [a for a, t in target.items() if t != Step.REJECTED and _at(t) > _at(step)]
+
+    def at(step):
+        return [a for a, t in target.items() if t == step]
+
+    # The village's steps: those going past the ranking are ranked together; the two that
+    # wait for it are brought there after.
+    for application in beyond(Step.RANKING):
+        advance(application, Step.RANKING, **offices)
+    procedure.ranking_confirm(actor=cadre, village_code=village.code, year=year)
+    for step in (Step.INCOME_CHECK, Step.CONDITIONS_CHECK, Step.RANKING):
+        for application in at(step):
+            advance(application, step, **offices)
+    for application in beyond(Step.RANKING):
+        advance(application, min(target[application], Step.VILLAGE_NOTICE, key=_at), **offices)
+    # An earlier village notice has run its period; the current one has an objection.
+    where = _("村委会 0935-3120001")
+    _notice_run(cadre, NoticeLevel.VILLAGE, village, year, beyond(Step.VILLAGE_NOTICE), where)
+    notice = notices.notice_publish(
+        actor=cadre,
+        level=NoticeLevel.VILLAGE,
+        area_code=village.code,
+        year=year,
+        applications=[a.pk for a in at(Step.VILLAGE_NOTICE)],
+        where_to_object=where,
+    )
+    notices.objection_record(
+        actor=cadre,
+        notice=notice,
+        item=notice.items.first(),
+        objector_name="赵德明",
+        objector_contact="13909350021",
+        channel=ObjectionChannel.VISIT,
+        received_on=notice.starts_on,
+        content=_("反映该户在县城有商品房一套，请核实。"),
+    )
+    # The township's review and notice, the same way.
+    for application in beyond(Step.TOWNSHIP_REVIEW):
+        advance(application, Step.TOWNSHIP_NOTICE, **offices)
+    where = _("%(township)s人民政府 0935-3120100") % {"township": township.name}
+    _notice_run(
+        township_office, NoticeLevel.TOWNSHIP, township, year, beyond(Step.TOWNSHIP_NOTICE), where
+    )
+    notices.notice_publish(
+        actor=township_office,
+        level=NoticeLevel.TOWNSHIP,
+        area_code=township.code,
+        year=year,
+        applications=[a.pk for a in at(Step.TOWNSHIP_NOTICE)],
+        where_to_object=where,
+    )
+    # The county's review and announcement.
+    for application in beyond(Step.COUNTY_REVIEW):
+        advance(application, Step.COUNTY_ANNOUNCEMENT, **offices)
+    notices.notice_publish(
+        actor=county_office,
+        level=NoticeLevel.COUNTY,
+        area_code=county.code,
+        year=year,
+        applications=[a.pk for a in at(Step.DONE)],
+        where_to_object="",
+    )
+    for application in at(Step.REJECTED):
+        procedure.application_step(
+            actor=cadre,
+            application=application,
+            version=application.version,
+            outcome=Outcome.REJECTED,
+            note=_("入户核实发现家庭有稳定务工收入，人均纯收入高于标准。"),
+        )
+    return len(target)
+
+
+def _at(step: str) -> int:
+    """A step's place in the procedure, the ends after every step."""
+    return [*procedure.ORDER, Step.DONE, Step.REJECTED, Step.WITHDRAWN].index(step)
+
+
+def _notice_run(actor, level, area, year, applications, where):
+    """A notice of these applications that has run its period and ended."""
+    if not applications:
+        return
+    notice = notices.notice_publish(
+        actor=actor,
+        level=level,
+        area_code=area.code,
+        year=year,
+        applications=[a.pk for a in applications],
+        where_to_object=where,
+    )
+    _backdated(notice, (notice.ends_on - notice.starts_on).days + 3)
+    notices.notices_close_ended()
+
+
+@demo_extra
+def seed_identification(say) -> None:
+    """seed_demo's part for identification: the 低保 roster matched and the registry re-checked
+    (once: not when a roster exists), and applications at every step (once)."""
+    if Roster.objects.exists():
+        say(_("已有名单，跳过名单比对演示。"))
+    elif seed_rosters() is not None:
+        matched, checked = cross_match(), recheck()
+        say(
+            _("演示名单已比对：发现问题 %(matched)d 个；定期核查发现问题 %(checked)d 个。")
+            % {"matched": len(matched.opened), "checked": len(checked.opened)}
+        )
+    if Application.objects.exists():
+        say(_("已有识别申请，跳过。"))
+    else:
+        count = seed_applications()
+        say(_("已生成 %(n)d 个识别申请，分布在识别程序的各个环节。") % {"n": count})

@@ -402,6 +402,17 @@ def seed(
     return village_codes
 
 
+# What other apps add to the demo county once its households and users exist: the registry
+# imports no app above it, so they register a function here from their AppConfig.ready().
+# Each is called with a `say(text)` and decides for itself whether it has run already.
+DEMO_EXTRAS: list = []
+
+
+def demo_extra(seeder):
+    DEMO_EXTRAS.append(seeder)
+    return seeder
+
+
 def first_areas() -> dict[str, Area]:
     village = Area.objects.filter(level="village").order_by("code").first()
     return {

@@ -48,6 +48,8 @@ class Command(BaseCommand):
                 % {"n": opts["households"], "s": time.perf_counter() - started}
             )
         self._users()
+        for seeder in demo.DEMO_EXTRAS:
+            seeder(self.stdout.write)
 
     def _users(self):
         areas = demo.first_areas()
