@@ -107,21 +107,27 @@ def _grants(user) -> dict[str, tuple[str, ...]]:
                 by_action.setdefault(action, set()).add(significant_prefix(area_id))
         cached = {action: _minimal(prefixes) for action, prefixes in by_action.items()}
         user._scope_grants = cached
+        user._scope_posts = {action: tuple(sorted(p)) for action, p in by_action.items()}
     return cached
 
 
 def forget(user) -> None:
     """Drop what was worked out for this user object (after their posts or roles changed)."""
     user.__dict__.pop("_scope_grants", None)
+    user.__dict__.pop("_scope_posts", None)
 
 
-def reach(user, action: str = Action.VIEW) -> Reach:
-    """Where the user may do the action."""
+def reach(user, action: str = Action.VIEW, level: str | None = None) -> Reach:
+    """Where the user may do the action; with `level`, only by posts at that level (the
+    township's review is the township office's, though the county's office may review too)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOWHERE
     if user.is_superuser:
         return EVERYWHERE
     prefixes = _grants(user).get(action, ())
+    if level is not None:
+        digits = LEVEL_DIGITS[level]
+        prefixes = tuple(p for p in user._scope_posts.get(action, ()) if len(p) == digits)
     return Reach(False, prefixes) if prefixes else NOWHERE
 
 
@@ -151,8 +157,8 @@ def within(queryset, code: str):
     return queryset.filter(_inside_any([significant_prefix(code)], area_field(queryset.model)))
 
 
-def allows(user, action: str, area_code: str) -> bool:
-    return reach(user, action).covers(area_code)
+def allows(user, action: str, area_code: str, level: str | None = None) -> bool:
+    return reach(user, action, level).covers(area_code)
 
 
 DENIED = {
@@ -190,9 +196,9 @@ class ScopedQuerySet(models.QuerySet):
         return within(self, code)
 
 
-def post_for(user, action: str, area_code: str) -> str:
-    """The name of the post by which the user may do the action in the area (岗位 · 地区), as a
-    signed step records it; a superuser acts as the system administrator."""
+def post_for(user, action: str, area_code: str, level: str | None = None) -> str:
+    """The name of the post (at `level`, if given) by which the user may do the action in the
+    area (岗位 · 地区), as a signed step records it; a superuser acts as the administrator."""
     if user.is_superuser:
         return _("系统管理员")
     from .models import Post
@@ -202,6 +208,7 @@ def post_for(user, action: str, area_code: str) -> str:
         "role", "area"
     )
     for post in posts.order_by("-area_id"):  # the nearest post first
-        if prefix.startswith(significant_prefix(post.area_id)):
+        held = significant_prefix(post.area_id)
+        if prefix.startswith(held) and (level is None or len(held) == LEVEL_DIGITS[level]):
             return f"{post.role.name} · {post.area.name}"
     return ""

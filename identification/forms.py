@@ -150,10 +150,12 @@ class StepForm(forms.Form):
     )
     files = FilesField(label=_("附件"))
 
-    def __init__(self, *args, application, **kwargs):
+    def __init__(self, *args, application, user, **kwargs):
         super().__init__(*args, **kwargs)
         rule = procedure.rule_of(application.step)
-        outcomes = [*rule.outcomes, Outcome.WITHDRAWN]
+        outcomes = list(rule.outcomes)
+        if procedure.WITHDRAWAL.allows(user, application.village_id):
+            outcomes.append(Outcome.WITHDRAWN)  # the household withdraws, through its village
         self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes]
         self.fields["outcome"].initial = Outcome.PASSED
         earlier = procedure.earlier_steps(application)
@@ -234,7 +236,7 @@ class VoteForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [
             (Outcome.PASSED, _("按表决结果作出决议")),
-            (Outcome.WITHDRAWN, Outcome.WITHDRAWN.label),
+            *[choice for choice in self.fields["outcome"].choices if choice[0] != Outcome.PASSED],
         ]
 
     def step_data(self) -> dict:
@@ -252,8 +254,9 @@ STEP_FORMS = {
 }
 
 
-def step_form(application, *args, **kwargs) -> StepForm:
-    return STEP_FORMS.get(application.step, StepForm)(*args, application=application, **kwargs)
+def step_form(application, user, *args, **kwargs) -> StepForm:
+    form_class = STEP_FORMS.get(application.step, StepForm)
+    return form_class(*args, application=application, user=user, **kwargs)
 
 
 class NoticeForm(forms.Form):

@@ -1,6 +1,7 @@
-"""What identification adds to a household's page: its findings not yet closed."""
+"""What identification adds to a household's page (its findings not yet closed, its
+applications) and to the home page (what waits for the user in the 12345 procedure)."""
 
-from registry.panels import household_panel
+from registry.panels import home_panel, household_panel
 
 from . import selectors
 
@@ -23,4 +24,17 @@ def applications(request, household):
         "template": "identification/_household_applications.html",
         "applications": listed,
         "may_open": may_open,
+    }
+
+
+@home_panel
+def waiting(request):
+    rows = selectors.waiting_summary(request.user)
+    objections = selectors.open_objections(request.user)
+    if not rows and not objections:
+        return None
+    return {
+        "template": "identification/_home_waiting.html",
+        "rows": rows,
+        "objections": objections,
     }

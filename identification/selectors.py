@@ -3,7 +3,7 @@ and notices."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
@@ -11,8 +11,8 @@ from core.choices import Action, AreaLevel
 from core.models import Area
 from core.scope import LEVEL_DIGITS
 
-from .choices import Condition, FindingState, Step
-from .models import Application, CheckJob, Finding, Notice, Roster
+from .choices import Condition, FindingState, ObjectionState, Step
+from .models import Application, CheckJob, Finding, Notice, Objection, Roster
 from .services import findings as finding_rules
 from .services import notices, procedure
 from .services.findings import ASSIGN, transitions_from
@@ -137,7 +137,7 @@ def application_records(application: Application):
 
 
 def may_open_application(user, household) -> bool:
-    return scope.allows(user, Action.EDIT, household.village_id) and not (
+    return procedure.OPENING.allows(user, household.village_id) and not (
         Application.objects.open().filter(household=household).exists()
     )
 
@@ -152,10 +152,21 @@ def ranking_preview(village_code: str, year: int) -> list[Application]:
     return list(procedure.ranking_rows(village_code, year))
 
 
+def waiting_for(user, applications=None):
+    """The open applications whose current step the user's post may do: a step to decide, or
+    a notice to publish (not one already on a running notice)."""
+    applications = applications if applications is not None else Application.objects.all()
+    condition = Q(pk__in=[])
+    for step, rule in procedure.PROCEDURE.items():
+        condition |= Q(step=step) & scope.reach(user, rule.action, rule.level).q("village__code")
+    noticed = notices.running_items().values("object_id")
+    return applications.filter(condition).exclude(pk__in=noticed)
+
+
 def waiting_summary(user) -> list[dict]:
     """What waits for the user: the open applications whose current step the user's post may
     do, by step (in the procedure's order), and the notices with open objections."""
-    waiting = procedure.waiting_for(user, Application.objects.open())
+    waiting = waiting_for(user, Application.objects.open())
     counts = dict(
         waiting.values_list("step").annotate(n=Count("*")).values_list("step", "n").order_by()
     )
@@ -190,8 +201,9 @@ def publishable(user, level: str, area_code: str, year: int | None = None):
 
 def notice_areas(user, level: str):
     """The areas of the level where the user may publish a notice of it."""
+    rule = notices.rule_for(level)
     areas = Area.objects.filter(level=notices.LEVEL_AREA[level])
-    return scope.restrict(areas, user, notices.action_for(level))
+    return areas.filter(scope.reach(user, rule.action, rule.level).q("code"))
 
 
 def income_figures(application: Application):
@@ -263,3 +275,13 @@ def record_facts(record) -> list[tuple[str, str]]:
         hits = [f"{h['name']}：{h['kind']}" for h in data["hits"]]
         rows.append((str(_("比对发现")), "；".join(hits) or str(_("未发现问题"))))
     return rows
+
+
+def open_objections(user) -> list:
+    """Objections not yet decided that the user's post decides (the notice's level's action)."""
+    objections = Objection.objects.filter(state=ObjectionState.OPEN).select_related("notice")
+    return [
+        objection
+        for objection in objections.restrict(user, Action.VIEW)[:50]
+        if notices.rule_for(objection.notice.level).allows(user, objection.notice.area_id)
+    ]

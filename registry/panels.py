@@ -1,6 +1,7 @@
-"""Sections other apps add to a household's page. The registry imports no app above it, so
-they register a provider here from their AppConfig.ready(): provider(request, household)
-returns {"template": ..., **context} to show, or None."""
+"""Sections other apps add to a household's page and to the home page. The registry imports no
+app above it, so they register a provider here from their AppConfig.ready():
+provider(request, household) or provider(request) returns {"template": ..., **context} to
+show, or None."""
 
 from collections.abc import Callable
 
@@ -14,3 +15,15 @@ def household_panel(provider: Callable) -> Callable:
 
 def panels_for(request, household) -> list[dict]:
     return [panel for provider in HOUSEHOLD_PANELS if (panel := provider(request, household))]
+
+
+HOME_PANELS: list[Callable] = []
+
+
+def home_panel(provider: Callable) -> Callable:
+    HOME_PANELS.append(provider)
+    return provider
+
+
+def home_panels_for(request) -> list[dict]:
+    return [panel for provider in HOME_PANELS if (panel := provider(request))]

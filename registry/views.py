@@ -40,7 +40,7 @@ from .forms import (
 )
 from .imports import template
 from .models import Household, Income, Member
-from .panels import panels_for
+from .panels import home_panels_for, panels_for
 
 PAGE_SIZE = 25
 
@@ -137,6 +137,7 @@ def home(request):
             ],
             "posts": request.user.posts.select_related("area", "role"),
             "total": sum(summary.by_status.values()),
+            "panels": home_panels_for(request),
         },
     )
 

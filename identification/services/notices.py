@@ -29,7 +29,7 @@ from ..choices import (
     Step,
 )
 from ..models import Application, Holiday, Notice, NoticeItem, NoticePeriod, Objection
-from .procedure import PROCEDURE, _move, earlier_steps
+from .procedure import PROCEDURE, StepRule, _move, earlier_steps, ensure_allowed
 
 L, S, K = NoticeLevel, Step, ApplicationKind
 # The step whose notice each level is, and the level of area it is posted in.
@@ -48,9 +48,10 @@ DEFAULT_DAYS = 7
 RECEIVE = (Action.EDIT, Action.REVIEW)
 
 
-def action_for(level: str) -> str:
-    """What publishing a notice of the level, and deciding its objections, needs."""
-    return PROCEDURE[LEVEL_STEP[level]].action
+def rule_for(level: str) -> StepRule:
+    """What publishing a notice of the level, and deciding its objections, needs: the step's
+    action, by a post of its level."""
+    return PROCEDURE[LEVEL_STEP[level]]
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -108,8 +109,7 @@ def notice_publish(
     area = Area.objects.filter(code=area_code, level=LEVEL_AREA[level]).first()
     if area is None:
         raise ValidationError({"area": _("公示地区与公示层级不符。")})
-    action = action_for(level)
-    scope.ensure(actor, action, area.code)
+    ensure_allowed(actor, rule_for(level), area.code, L(level).label)
     step = LEVEL_STEP[level]
     today = timezone.localdate()
     starts_on = starts_on or today
@@ -229,7 +229,7 @@ def _announce(application: Application, *, actor, notice: Notice) -> None:
     _move(
         application,
         actor=actor,
-        action=action_for(L.COUNTY),
+        rule=rule_for(L.COUNTY),
         outcome=Outcome.ANNOUNCED,
         notice=notice,
     )
@@ -271,7 +271,7 @@ def _move_on_if_clear(notice: Notice, item: NoticeItem) -> None:
     _move(
         application,
         actor=None,
-        action=action_for(notice.level),
+        rule=rule_for(notice.level),
         outcome=Outcome.NOTICED,
         note=_("%(title)s，%(start)s 至 %(end)s")
         % {
@@ -355,7 +355,7 @@ def objection_decide(
     to the step named; not upheld, the case moves on once the notice has ended."""
     current = locking.lock(objection, version)
     notice = current.notice
-    scope.ensure(actor, action_for(notice.level), notice.area_id)
+    ensure_allowed(actor, rule_for(notice.level), notice.area_id, _("处理异议"))
     if current.state != ObjectionState.OPEN:
         raise ValidationError({"state": _("该异议已处理。")})
     decision = (decision or "").strip()
@@ -385,7 +385,7 @@ def objection_decide(
             _move(
                 application,
                 actor=actor,
-                action=action_for(notice.level),
+                rule=rule_for(notice.level),
                 outcome=Outcome.SENT_BACK,
                 note=_("异议成立：%(decision)s") % {"decision": decision},
                 to=send_back_to,

@@ -12,13 +12,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import history, locking, scope
-from core.choices import Action, ChangeAction
+from core.choices import Action, AreaLevel, ChangeAction
 from registry import selectors as registry_selectors
 from registry.choices import HouseholdStatus, MonitoringCategory
 from registry.models import Household, Income
@@ -40,33 +39,39 @@ class StepRule:
     by the end of a notice rather than by a user's decision."""
 
     action: str
+    level: str  # the level of the post that does it: the village's, the township's, the county's
     outcomes: tuple[str, ...]
     kinds: tuple[str, ...] = ALL_KINDS
     by_notice: bool = False
 
+    def allows(self, user, village_code: str) -> bool:
+        return scope.allows(user, self.action, village_code, self.level)
+
 
 CHECKED = (Outcome.PASSED, Outcome.SENT_BACK, Outcome.REJECTED)
 PROCEDURE: dict[str, StepRule] = {
-    S.INCOME_CHECK: StepRule(Action.EDIT, (Outcome.PASSED, Outcome.REJECTED)),
-    S.CONDITIONS_CHECK: StepRule(Action.EDIT, CHECKED),
+    S.INCOME_CHECK: StepRule(Action.EDIT, AreaLevel.VILLAGE, (Outcome.PASSED, Outcome.REJECTED)),
+    S.CONDITIONS_CHECK: StepRule(Action.EDIT, AreaLevel.VILLAGE, CHECKED),
     # Ranked with the village's other applicants of the year, all at once (ranking_confirm);
     # a removal is not ranked.
-    S.RANKING: StepRule(Action.EDIT, (), kinds=(K.ENTRY, K.REENTRY, K.MONITORING)),
-    S.GROUP_REVIEW: StepRule(Action.EDIT, CHECKED),
-    S.COMMITTEE_REVIEW: StepRule(Action.EDIT, CHECKED),
-    S.CROSS_MATCH: StepRule(Action.EDIT, (Outcome.PASSED, Outcome.REJECTED)),
+    S.RANKING: StepRule(
+        Action.EDIT, AreaLevel.VILLAGE, (), kinds=(K.ENTRY, K.REENTRY, K.MONITORING)
+    ),
+    S.GROUP_REVIEW: StepRule(Action.EDIT, AreaLevel.VILLAGE, CHECKED),
+    S.COMMITTEE_REVIEW: StepRule(Action.EDIT, AreaLevel.VILLAGE, CHECKED),
+    S.CROSS_MATCH: StepRule(Action.EDIT, AreaLevel.VILLAGE, (Outcome.PASSED, Outcome.REJECTED)),
     # Passed or not by the votes, not by choice.
-    S.ASSEMBLY_VOTE: StepRule(Action.EDIT, (Outcome.PASSED,)),
-    S.VILLAGE_NOTICE: StepRule(Action.EDIT, (), by_notice=True),
-    S.TOWNSHIP_REVIEW: StepRule(Action.REVIEW, CHECKED),
-    S.TOWNSHIP_NOTICE: StepRule(Action.REVIEW, (), by_notice=True),
-    S.COUNTY_REVIEW: StepRule(Action.APPROVE, CHECKED),
-    S.COUNTY_ANNOUNCEMENT: StepRule(Action.APPROVE, (), by_notice=True),
+    S.ASSEMBLY_VOTE: StepRule(Action.EDIT, AreaLevel.VILLAGE, (Outcome.PASSED,)),
+    S.VILLAGE_NOTICE: StepRule(Action.EDIT, AreaLevel.VILLAGE, (), by_notice=True),
+    S.TOWNSHIP_REVIEW: StepRule(Action.REVIEW, AreaLevel.TOWNSHIP, CHECKED),
+    S.TOWNSHIP_NOTICE: StepRule(Action.REVIEW, AreaLevel.TOWNSHIP, (), by_notice=True),
+    S.COUNTY_REVIEW: StepRule(Action.APPROVE, AreaLevel.COUNTY, CHECKED),
+    S.COUNTY_ANNOUNCEMENT: StepRule(Action.APPROVE, AreaLevel.COUNTY, (), by_notice=True),
 }
 ORDER = list(PROCEDURE)
-# A household withdraws its application at any step before the announcement, through its
-# village.
-WITHDRAW = Action.EDIT
+# A household applies, and withdraws at any step before the announcement, through its village.
+OPENING = StepRule(Action.EDIT, AreaLevel.VILLAGE, ())
+WITHDRAWAL = StepRule(Action.EDIT, AreaLevel.VILLAGE, ())
 
 # The status a household must have for each kind of application, and what the announcement
 # makes of it.
@@ -119,7 +124,7 @@ def rule_of(step: str) -> StepRule | None:
 def may_act(user, application: Application) -> bool:
     """Whether the user's post grants the current step's action over the application's area."""
     rule = rule_of(application.step)
-    return rule is not None and scope.allows(user, rule.action, application.village_id)
+    return rule is not None and rule.allows(user, application.village_id)
 
 
 # --- opening -------------------------------------------------------------------------------
@@ -139,7 +144,7 @@ def application_open(
 ) -> Application:
     """农户申请: the household applies (voluntarily; the signed application attached), through
     its village's cadre."""
-    scope.ensure(actor, Action.EDIT, household.village_id)
+    ensure_allowed(actor, OPENING, household.village_id, Step.APPLICATION.label)
     household = Household.objects.select_for_update().get(pk=household.pk)
     errors = {}
     if kind not in K.values:
@@ -180,7 +185,7 @@ def application_open(
     record = _record(
         application,
         actor=actor,
-        action=Action.EDIT,
+        rule=OPENING,
         step=S.APPLICATION,
         outcome=Outcome.APPLIED,
         to=S.INCOME_CHECK,
@@ -234,15 +239,15 @@ def _step(*, actor, application, version, outcome, note, data, send_back_to, fil
     step = current.step
     rule = rule_of(step)
     if outcome == Outcome.WITHDRAWN and rule is not None:
-        scope.ensure(actor, WITHDRAW, current.village_id)
+        ensure_allowed(actor, WITHDRAWAL, current.village_id, Outcome.WITHDRAWN.label)
         if not note.strip():
             raise ValidationError({"note": _("请写明撤回的原因。")})
-        return _move(current, actor=actor, action=WITHDRAW, outcome=Outcome.WITHDRAWN, note=note)
+        return _move(current, actor=actor, rule=WITHDRAWAL, outcome=Outcome.WITHDRAWN, note=note)
     if rule is None:
         raise ValidationError({"outcome": _("该申请已办结。")})
     if rule.by_notice or outcome not in rule.outcomes:
         raise ValidationError({"outcome": _not_here(step, outcome)})
-    _ensure(actor, rule.action, current)
+    ensure_allowed(actor, rule, current.village_id, current.get_step_display())
     note = note.strip()
     data = dict(data or {})
     if outcome == Outcome.SENT_BACK:
@@ -250,16 +255,14 @@ def _step(*, actor, application, version, outcome, note, data, send_back_to, fil
             raise ValidationError({"send_back_to": _("请选择要退回的环节。")})
         if not note:
             raise ValidationError({"note": _("请写明退回的原因。")})
-        return _move(
-            current, actor=actor, action=rule.action, outcome=outcome, note=note, to=send_back_to
-        )
+        return _move(current, actor=actor, rule=rule, outcome=outcome, note=note, to=send_back_to)
     if outcome == Outcome.REJECTED and not note:
         raise ValidationError({"note": _("请写明不予通过的理由，这一理由将告知农户。")})
     checked = STEP_CHECKS.get(step)
     if checked is not None:
         data, outcome, note = checked(current, data, outcome, note)
     return _move(
-        current, actor=actor, action=rule.action, outcome=outcome, note=note, data=data, files=files
+        current, actor=actor, rule=rule, outcome=outcome, note=note, data=data, files=files
     )
 
 
@@ -271,11 +274,17 @@ def _not_here(step: str, outcome: str) -> str:
     }
 
 
-def _ensure(actor, action: str, application: Application) -> None:
-    if not scope.allows(actor, action, application.village_id):
+def ensure_allowed(actor, rule: StepRule, area_code: str, what) -> None:
+    """Refuse, saying why, unless the user holds a post of the rule's level that grants its
+    action over the area."""
+    if not rule.allows(actor, area_code):
         raise PermissionDenied(
-            _("“%(step)s”须由对该地区有“%(action)s”权限的岗位办理。")
-            % {"step": application.get_step_display(), "action": Action(action).label}
+            _("“%(what)s”须由%(level)s级岗位中有“%(action)s”权限的人员办理。")
+            % {
+                "what": what,
+                "level": AreaLevel(rule.level).label,
+                "action": Action(rule.action).label,
+            }
         )
 
 
@@ -283,7 +292,7 @@ def _move(
     application: Application,
     *,
     actor,
-    action: str,
+    rule: StepRule,
     outcome: str,
     note: str = "",
     data: dict | None = None,
@@ -300,7 +309,7 @@ def _move(
     record = _record(
         application,
         actor=actor,
-        action=action,
+        rule=rule,
         step=application.step,
         outcome=outcome,
         to=to,
@@ -328,7 +337,7 @@ def _move(
 
 
 def _record(
-    application, *, actor, action, step, outcome, to=None, note="", data=None, notice=None
+    application, *, actor, rule, step, outcome, to=None, note="", data=None, notice=None
 ) -> StepRecord:
     return StepRecord.objects.create(
         application=application,
@@ -337,7 +346,9 @@ def _record(
         to_step=to or step,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_name=actor.get_username() if actor is not None else "",
-        post=scope.post_for(actor, action, application.village_id) if actor else "",
+        post=scope.post_for(actor, rule.action, application.village_id, rule.level)
+        if actor
+        else "",
         note=note,
         data=data or {},
         notice=notice,
@@ -599,7 +610,8 @@ def ranking_confirm(*, actor, village_code: str, year: int, note: str = "") -> l
     """三比: rank the village's applicants of the year waiting at this step, poorest first
     (RANKING_RULE), mark those beyond the village's quota, and move them all on to the
     group review."""
-    scope.ensure(actor, PROCEDURE[S.RANKING].action, village_code)
+    rule = PROCEDURE[S.RANKING]
+    ensure_allowed(actor, rule, village_code, S.RANKING.label)
     applications = list(ranking_rows(village_code, year).select_for_update(of=("self",)))
     if not applications:
         raise ValidationError(_("该村 %(year)s 年度没有等待排名的申请。") % {"year": year})
@@ -621,19 +633,10 @@ def ranking_confirm(*, actor, village_code: str, year: int, note: str = "") -> l
             _move(
                 application,
                 actor=actor,
-                action=PROCEDURE[S.RANKING].action,
+                rule=rule,
                 outcome=Outcome.PASSED,
                 note=note,
                 data=data,
             )
         )
     return moved
-
-
-def waiting_for(user, applications=None):
-    """The open applications whose current step the user's post may do."""
-    applications = applications if applications is not None else Application.objects.all()
-    condition = Q(pk__in=[])
-    for step, rule in PROCEDURE.items():
-        condition |= Q(step=step) & scope.reach(user, rule.action).q("village__code")
-    return applications.filter(condition)

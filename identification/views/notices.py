@@ -97,7 +97,7 @@ def _detail_page(request, notice, objection_form=None, decision_forms=None, stat
     may_receive = notice.state != NoticeState.PUBLISHED and any(
         scope.allows(request.user, action, notice.area_id) for action in notices.RECEIVE
     )
-    may_decide = scope.allows(request.user, notices.action_for(notice.level), notice.area_id)
+    may_decide = notices.rule_for(notice.level).allows(request.user, notice.area_id)
     items = list(selectors.notice_items(notice))
     decision_forms = decision_forms or {}
     objections = []

@@ -58,7 +58,7 @@ def application_list(request):
             "query": query.urlencode(),
             "waiting": selectors.waiting_summary(request.user),
             "mine": set(
-                procedure.waiting_for(
+                selectors.waiting_for(
                     request.user, Application.objects.filter(pk__in=[a.pk for a in page])
                 ).values_list("pk", flat=True)
             ),
@@ -70,8 +70,9 @@ def application_list(request):
 @require_http_methods(["GET", "POST"])
 def application_new(request, household_pk: int):
     household = get_object_or_404(households_for(request.user), pk=household_pk)
-    if not scope.allows(request.user, Action.EDIT, household.village_id):
-        raise PermissionDenied(_("您没有修改该地区数据的权限。"))
+    procedure.ensure_allowed(
+        request.user, procedure.OPENING, household.village_id, Step.APPLICATION.label
+    )
     form = ApplicationOpenForm(request.POST or None, request.FILES or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +117,7 @@ def _detail_page(request, application, form=None, status=200):
     rule = procedure.rule_of(application.step)
     acting = procedure.may_act(request.user, application)
     if form is None and acting and rule.outcomes:
-        form = step_form(application)
+        form = step_form(application, request.user)
     return render(
         request,
         "identification/application_detail.html",
@@ -146,7 +147,7 @@ def application_step(request, pk: int):
     application = _application(request, pk)
     if not procedure.may_act(request.user, application):
         raise PermissionDenied(_("当前环节不由您的岗位办理。"))
-    form = step_form(application, request.POST, request.FILES)
+    form = step_form(application, request.user, request.POST, request.FILES)
     if not form.is_valid():
         return _detail_page(request, application, form, status=400)
     try:
@@ -200,10 +201,8 @@ def ranking(request):
         year = int(request.GET.get("year") or current_income_year())
     except ValueError:
         return HttpResponseBadRequest(_("年度须是整数。"))
-    may_confirm = scope.allows(request.user, procedure.PROCEDURE[Step.RANKING].action, village.code)
+    may_confirm = procedure.PROCEDURE[Step.RANKING].allows(request.user, village.code)
     if request.method == "POST":
-        if not may_confirm:
-            raise PermissionDenied(_("您没有修改该地区数据的权限。"))
         try:
             ranked = procedure.ranking_confirm(
                 actor=request.user,

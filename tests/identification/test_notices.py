@@ -246,3 +246,18 @@ def test_a_rejected_case_is_told_why(cadre_a, township_office, year):
     done = do(township_office, application, Outcome.REJECTED, note="家庭成员有财政供养人员")
     assert done.step == Step.REJECTED and done.rejection_reason == "家庭成员有财政供养人员"
     assert procedure.may_act(township_office, done) is False
+
+
+def test_a_step_is_done_by_a_post_of_its_level(cadre_a, township_office, county_office, year):
+    """The county office may review too, but the township's review is the township's."""
+    from identification import selectors
+
+    application = advance(cadre_a, applying(cadre_a, year=year), Step.VILLAGE_NOTICE)
+    end(publish(cadre_a, NoticeLevel.VILLAGE, VILLAGE_A, [application]))
+    with pytest.raises(PermissionDenied) as error:
+        do(county_office, application)
+    assert "乡镇级岗位" in str(error.value)
+    assert not selectors.waiting_for(county_office).exists()
+    assert list(selectors.waiting_for(township_office)) == [application]
+    passed = do(township_office, application)
+    assert passed.records.last().post == "乡镇扶贫办 · 华藏寺镇"
