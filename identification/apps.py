@@ -15,6 +15,7 @@ class IdentificationConfig(AppConfig):
         from operator import attrgetter
 
         from core import history
+        from registry.signals import applicants_registered
 
         from . import (
             demo,  # noqa: F401  (adds rosters, findings and applications to seed_demo)
@@ -22,6 +23,11 @@ class IdentificationConfig(AppConfig):
             panels,  # noqa: F401  (adds open findings to a household's page)
         )
         from .models import Application, Finding, Objection
+        from .services.procedure import applications_open_on_registration
+
+        applicants_registered.connect(
+            applications_open_on_registration, dispatch_uid="identification-applications"
+        )
 
         history.track(
             Finding,

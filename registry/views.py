@@ -338,6 +338,7 @@ def household_create(request):
         try:
             household = services.household_register(
                 actor=request.user,
+                applying=True,
                 village=fields.pop("village"),
                 members=[
                     {k: v for k, v in f.cleaned_data.items() if k != "version" and k != "id"}

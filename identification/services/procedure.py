@@ -200,6 +200,55 @@ def application_open(
     return application
 
 
+def applications_open_on_registration(*, households, actor, **_signal) -> list[Application]:
+    """农户申请 as a village registers applicant households (registry's applicants_registered):
+    an entry application for each, for the year the registry collects incomes for, in bulk
+    for an import. The signed application can be added at its first step."""
+    year = registry_selectors.current_income_year()
+    today = timezone.localdate()
+    opened = set(
+        Application.objects.open()
+        .filter(household__in=[h.pk for h in households])
+        .values_list("household_id", flat=True)
+    )
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                kind=K.ENTRY,
+                household=household,
+                village_id=household.village_id,
+                year=year,
+                reason=_("登记新户时提出申请。"),
+                applied_on=today,
+                opened_by=actor,
+            )
+            for household in households
+            if household.status == HouseholdStatus.APPLICANT and household.pk not in opened
+        ],
+        batch_size=2000,
+    )
+    post = {}
+    records = []
+    for application in applications:
+        village = application.village_id
+        if village not in post:
+            post[village] = scope.post_for(actor, OPENING.action, village, OPENING.level)
+        records.append(
+            StepRecord(
+                application=application,
+                step=S.APPLICATION,
+                outcome=Outcome.APPLIED,
+                to_step=S.INCOME_CHECK,
+                actor=actor,
+                actor_name=actor.get_username(),
+                post=post[village],
+            )
+        )
+    StepRecord.objects.bulk_create(records, batch_size=2000)
+    history.record_many([(a, ChangeAction.CREATE, None) for a in applications], actor=actor)
+    return applications
+
+
 # --- one step ------------------------------------------------------------------------------
 
 

@@ -79,6 +79,7 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         data, _version = self.read_input()
         household = services.household_register(
             actor=request.user,
+            applying=True,
             village=data.pop("village"),
             members=[
                 {k: v for k, v in m.items() if k not in ("id", "version")}

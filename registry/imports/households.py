@@ -52,6 +52,7 @@ from ..models import (
 from ..services.incomes import income_year_refused
 from ..services.members import check_size
 from ..services.status import status_values
+from ..signals import applicants_registered
 
 C = ColumnSpec
 COLUMNS = [
@@ -773,6 +774,9 @@ class LedgerImport(Pipeline):
             [plan.household for plan in plans if plan.household.pk not in created]
         )
         history.record_many(entries, actor=self.actor, batch=batch, source=self.source)
+        applicants = [h for h in new_households if h.status == HouseholdStatus.APPLICANT]
+        if applicants and not self.migrating:
+            applicants_registered.send(sender=Household, households=applicants, actor=self.actor)
 
     def _apply_members(self, plans, stored_members, entries) -> None:
         fields = self._imported(MEMBER_COLUMN_FIELDS)

@@ -15,6 +15,7 @@ from core.models import Area
 
 from ..choices import HouseholdStatus, Relation
 from ..models import Household, Member
+from ..signals import applicants_registered
 from . import members as member_rules
 from ._common import edit, prefixed, reject_unknown, save
 
@@ -24,9 +25,13 @@ HOUSEHOLD_FIELDS = frozenset(
 
 
 @transaction.atomic
-def household_register(*, actor, village: Area, members: Sequence[dict], **fields) -> Household:
+def household_register(
+    *, actor, village: Area, members: Sequence[dict], applying: bool = False, **fields
+) -> Household:
     """Register a household with its members (exactly one of them the head). It starts as an
-    applicant (申请中): entering the registry is for the identification procedure to decide."""
+    applicant (申请中): entering the registry is for the identification procedure to decide.
+    `applying`: the household applies as it is registered (the village's registration page and
+    API): the apps above open its application (signals.applicants_registered)."""
     scope.ensure(actor, Action.EDIT, village.code)
     if not ratelimit.allow(
         f"register:{actor.pk}", limit=settings.REGISTRATIONS_PER_HOUR, seconds=3600
@@ -79,6 +84,8 @@ def household_register(*, actor, village: Area, members: Sequence[dict], **field
     history.record_many(
         [(p, ChangeAction.CREATE, history.snapshot(p)) for p in people], actor=actor
     )
+    if applying:
+        applicants_registered.send(sender=Household, households=[household], actor=actor)
     return household
 
 

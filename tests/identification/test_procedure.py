@@ -10,7 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.errors import ConflictError
 from identification.choices import FindingKind, Outcome, Step
-from identification.models import Finding, Roster, RosterEntry, RosterType, VillageQuota
+from identification.models import (
+    Application,
+    Finding,
+    Roster,
+    RosterEntry,
+    RosterType,
+    VillageQuota,
+)
 from identification.services import procedure
 from identification.services.findings import finding_transition
 from registry import services
@@ -288,3 +295,36 @@ def test_signed_forms_are_checked_by_what_they_are(cadre_a, year, settings, tmp_
     attachment = application.records.get().attachments.get()
     assert attachment.content_type == "application/pdf" and attachment.size == scan.size
     assert attachment.file.read().startswith(b"%PDF")
+
+
+def test_a_village_registering_an_applicant_opens_its_application(cadre_a, superuser, tmp_path):
+    """农户申请 as the household is registered: the page, the API (applying=True) and a cadre's
+    ledger import; a county administrator's migration, or a bare service call, opens none."""
+    from core.models import Area
+    from registry.imports.households import import_ledger
+
+    from ..registry.test_import import family, workbook
+
+    registered = services.household_register(
+        actor=cadre_a,
+        village=Area.objects.get(code=VILLAGE_A),
+        members=[member_data(name="王申请")],
+        number="H899",
+        applying=True,
+    )
+    application = registered.applications.get()
+    assert (application.kind, application.step) == ("entry", Step.INCOME_CHECK)
+    record = application.records.get()
+    assert (record.outcome, record.post) == (Outcome.APPLIED, "村干部 · 岔口驿村")
+    make_household(village=VILLAGE_A, actor=cadre_a, status="applicant")  # no applying
+    assert Application.objects.count() == 1
+    from ..factories import id_number
+
+    rows = family("H900", ("李导入", id_number(), "户主"))
+    report = import_ledger(workbook(tmp_path / "cadre.xlsx", rows), actor=cadre_a)
+    assert not report.errors
+    imported = Application.objects.get(household__number="H900")
+    assert imported.opened_by == cadre_a and imported.records.get().step == Step.APPLICATION
+    rows = family("H901", ("赵迁移", id_number(), "户主"), **{"户状态": "贫困户"})
+    import_ledger(workbook(tmp_path / "admin.xlsx", rows), actor=superuser)
+    assert not Application.objects.filter(household__number="H901").exists()
