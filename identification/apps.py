@@ -22,7 +22,7 @@ class IdentificationConfig(AppConfig):
             imports,  # noqa: F401  (registers the roster import)
             panels,  # noqa: F401  (adds open findings to a household's page)
         )
-        from .models import Application, Finding, Objection
+        from .models import Application, Complaint, Finding, Objection
         from .services.procedure import applications_open_on_registration
 
         applicants_registered.connect(
@@ -47,4 +47,10 @@ class IdentificationConfig(AppConfig):
             area=lambda objection: objection.notice.area_id,
             household=lambda objection: objection.item.household_id if objection.item else None,
             name=lambda objection: objection.objector_name,
+        )
+        history.track(
+            Complaint,
+            area=attrgetter("area_id"),
+            household=attrgetter("household_id"),
+            name=str,
         )

@@ -25,6 +25,8 @@ class FindingSource(models.TextChoices):
 
 
 class FindingKind(models.TextChoices):
+    # From complaints (信访举报): what a complaint says is wrong, to be checked (必查).
+    COMPLAINT = "complaint", _("信访举报反映的问题")
     # From roster matches (identification.services.matching).
     SUBSIDY_NOT_MARKED = "subsidy_not_marked", _("在救助名单上，户属性未相应标注")
     SUBSIDY_CANDIDATE = "subsidy_candidate", _("在救助名单上，但不在任何建档立卡户中（应扶尽扶）")
@@ -146,3 +148,33 @@ class ObjectionState(models.TextChoices):
     OPEN = "open", _("待处理")
     UPHELD = "upheld", _("异议成立")
     NOT_UPHELD = "not_upheld", _("异议不成立")
+
+
+# --- complaints (信访举报) ----------------------------------------------------------------------
+
+
+class ComplaintConcern(models.TextChoices):
+    """What a complaint is about."""
+
+    WRONG_ENTRY = "wrong_entry", _("不符合条件被识别（错评）")
+    MISSED = "missed", _("符合条件未被识别（漏评）")
+    WRONG_EXIT = "wrong_exit", _("未达标准被退出（错退）")
+    HELP = "help", _("帮扶措施不落实")
+    FUNDS = "funds", _("扶贫资金问题")
+    OTHER = "other", _("其他")
+
+
+# The concerns that question a household's status: a complaint about one may open a removal or
+# a re-entry application.
+STATUS_CONCERNS = (
+    ComplaintConcern.WRONG_ENTRY,
+    ComplaintConcern.MISSED,
+    ComplaintConcern.WRONG_EXIT,
+)
+
+
+class ComplaintState(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ASSIGNED = "assigned", _("已交办")
+    CHECKING = "checking", _("核查中")
+    ANSWERED = "answered", _("已答复")

@@ -12,6 +12,7 @@ from .checks import (
     RosterQuerySet,
     RosterType,
 )
+from .complaints import Complaint, ComplaintQuerySet
 from .notices import Holiday, Notice, NoticeItem, NoticePeriod, Objection
 from .procedure import Application, ApplicationQuerySet, Attachment, StepRecord, VillageQuota
 
@@ -22,6 +23,8 @@ __all__ = [
     "Attachment",
     "CheckJob",
     "CheckRule",
+    "Complaint",
+    "ComplaintQuerySet",
     "Finding",
     "FindingQuerySet",
     "Holiday",

@@ -73,6 +73,14 @@ class Application(Versioned):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    complaint = models.ForeignKey(
+        "identification.Complaint",
+        verbose_name=_("依据的信访举报"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
