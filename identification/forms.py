@@ -1,6 +1,9 @@
 """Forms of identification's pages."""
 
+import datetime as dt
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +14,16 @@ from core.models import Area
 from registry.choices import MonitoringCategory
 from registry.selectors import current_income_year
 
-from .choices import ApplicationKind, Condition, ObjectionChannel, Outcome, Step
+from .choices import (
+    ApplicationKind,
+    ComplaintConcern,
+    Condition,
+    ObjectionChannel,
+    Outcome,
+    Step,
+)
 from .models import Application, NoticeItem, RosterType
-from .selectors import responsible_choices, roster_areas
+from .selectors import people_over, responsible_choices, roster_areas
 from .services import procedure
 from .services.procedure import FROM_STATUS
 
@@ -324,3 +334,75 @@ class ObjectionDecisionForm(forms.Form):
         self.fields["send_back_to"].choices = [("", "---------")] + [
             (step, Step(step).label) for step in procedure.earlier_steps(application)
         ]
+
+
+# --- complaints -------------------------------------------------------------------------------
+
+
+class ComplaintForm(forms.Form):
+    channel = forms.ChoiceField(label=_("受理方式"), choices=ObjectionChannel.choices)
+    received_on = forms.DateField(label=_("受理日期"), widget=DATE, initial=timezone.localdate)
+    concern = forms.ChoiceField(label=_("反映类别"), choices=ComplaintConcern.choices)
+    household_number = forms.CharField(
+        label=_("涉及农户的户编号"),
+        required=False,
+        max_length=32,
+        help_text=_("反映某户的填写；反映一个地区的，留空并选择地区。"),
+    )
+    area = forms.ModelChoiceField(label=_("涉及地区"), queryset=Area.objects.none(), required=False)
+    complainant_name = forms.CharField(
+        label=_("反映人"), required=False, max_length=50, help_text=_("匿名举报可不填。")
+    )
+    complainant_contact = forms.CharField(label=_("联系方式"), required=False, max_length=60)
+    content = forms.CharField(
+        label=_("反映内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, areas, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.households = households
+
+    def clean(self):
+        cleaned = super().clean()
+        number = (cleaned.get("household_number") or "").strip()
+        cleaned["household"] = None
+        if number:
+            cleaned["household"] = self.households.filter(number=number).first()
+            if cleaned["household"] is None:
+                self.add_error("household_number", _("您负责的地区内没有这个户编号。"))
+        elif not cleaned.get("area"):
+            self.add_error("area", _("请填写涉及农户的户编号，或选择涉及的地区。"))
+        return cleaned
+
+
+class ComplaintAssignForm(forms.Form):
+    version = VersionField()
+    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=get_user_model().objects.none())
+    deadline = forms.DateField(label=_("办理期限"), widget=DATE)
+
+    def __init__(self, *args, complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = complaint.version
+        self.fields["assignee"].queryset = people_over(complaint.area_id)
+        self.fields["assignee"].initial = complaint.assignee_id
+        self.fields["deadline"].initial = complaint.deadline or (
+            timezone.localdate() + dt.timedelta(days=settings.FINDING_DEADLINE_DAYS)
+        )
+
+
+class ComplaintAnswerForm(forms.Form):
+    version = VersionField()
+    upheld = forms.TypedChoiceField(
+        label=_("核查结论"),
+        choices=[("1", _("反映属实")), ("0", _("反映不属实"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("答复意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = complaint.version

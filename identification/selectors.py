@@ -11,8 +11,9 @@ from core.choices import Action, AreaLevel
 from core.models import Area
 from core.scope import LEVEL_DIGITS
 
-from .choices import Condition, FindingState, ObjectionState, Step
-from .models import Application, CheckJob, Finding, Notice, Objection, Roster
+from .choices import ComplaintState, Condition, FindingState, ObjectionState, Step
+from .models import Application, CheckJob, Complaint, Finding, Notice, Objection, Roster
+from .services import complaints as complaint_rules
 from .services import findings as finding_rules
 from .services import notices, procedure
 from .services.findings import ASSIGN, transitions_from
@@ -62,9 +63,12 @@ def gone_closable(user, findings) -> int:
 
 
 def responsible_choices(finding: Finding):
-    """Who may answer for a finding: the active holders of a post in its area or an area
-    holding it (the village's cadres, the township's and the county's offices)."""
-    code = finding.area_code
+    return people_over(finding.area_code)
+
+
+def people_over(code: str):
+    """Who may answer for something in an area: the active holders of a post in it or in an
+    area holding it (the village's cadres, the township's and the county's offices)."""
     digits = len(scope.significant_prefix(code))
     holding = {code[:d].ljust(12, "0") for d in LEVEL_DIGITS.values() if d <= digits}
     return (
@@ -285,3 +289,37 @@ def open_objections(user) -> list:
         for objection in objections.restrict(user, Action.VIEW)[:50]
         if notices.rule_for(objection.notice.level).allows(user, objection.notice.area_id)
     ]
+
+
+# --- complaints -------------------------------------------------------------------------------
+
+
+def complaints_for(user):
+    return Complaint.objects.restrict(user, Action.VIEW).select_related(
+        "area", "household", "assignee", "finding"
+    )
+
+
+def complaint_areas(user):
+    """Where the user may receive a complaint: the villages and offices' areas of their posts."""
+    areas = Area.objects.filter(level__in=[AreaLevel.VILLAGE, AreaLevel.TOWNSHIP, AreaLevel.COUNTY])
+    condition = Q(pk__in=[])
+    for action in complaint_rules.RECEIVE:
+        condition |= scope.reach(user, action).q("code")
+    return areas.filter(condition).order_by("code")
+
+
+def complaint_actions(user, complaint) -> dict:
+    """What the user may do with the complaint now, for its page to offer."""
+    office = scope.allows(user, complaint_rules.ANSWER, complaint.area_id)
+    state = complaint.state
+    return {
+        "assign": office and state != ComplaintState.ANSWERED,
+        "check": state == ComplaintState.ASSIGNED and (office or complaint.assignee_id == user.pk),
+        "answer": office and state == ComplaintState.CHECKING,
+        "application": complaint_rules.application_kind_for(complaint)
+        if procedure.OPENING.allows(user, complaint.area_id)
+        and complaint.household_id
+        and not Application.objects.open().filter(household_id=complaint.household_id).exists()
+        else None,
+    }

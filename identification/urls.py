@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checks, notices, procedure
+from .views import checks, complaints, notices, procedure
 
 urlpatterns = [
     path("findings/", checks.finding_list, name="finding-list"),
@@ -28,4 +28,12 @@ urlpatterns = [
     path("notices/<int:pk>/print/", notices.notice_print, name="notice-print"),
     path("notices/<int:pk>/objections/", notices.objection_new, name="objection-new"),
     path("objections/<int:pk>/decide/", notices.objection_decide, name="objection-decide"),
+    path("complaints/", complaints.complaint_list, name="complaint-list"),
+    path("complaints/new/", complaints.complaint_new, name="complaint-new"),
+    path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint-detail"),
+    path(
+        "complaints/<int:pk>/<str:act>/",
+        complaints.complaint_act,
+        name="complaint-act",
+    ),
 ]

@@ -90,3 +90,45 @@ def test_a_complaint_about_a_status_opens_an_application(cadre_a, superuser):
     assert complaints.application_kind_for(about_funds) is None
     with pytest.raises(ValidationError):
         complaints.complaint_open_application(actor=cadre_a, complaint=about_funds)
+
+
+def test_the_pages_take_a_complaint_to_its_answer(
+    client, cadre_a, cadre_b, township_office, superuser
+):
+    household = make_household(village=VILLAGE_A, actor=superuser)
+    client.force_login(cadre_a)
+    form = client.get(f"/complaints/new/?household={household.pk}")
+    assert household.number in form.text
+    refused = client.post(
+        "/complaints/new/",
+        {"channel": "letter", "received_on": TODAY.isoformat(), "concern": "wrong_entry",
+         "household_number": "不存在", "content": "有车"},
+    )  # fmt: skip
+    assert refused.status_code == 400 and "没有这个户编号" in refused.text
+    response = client.post(
+        "/complaints/new/",
+        {"channel": "letter", "received_on": TODAY.isoformat(), "concern": "wrong_entry",
+         "household_number": household.number, "content": "该户家有轿车"},
+    )  # fmt: skip
+    complaint = household.complaints.get()
+    assert response["Location"] == f"/complaints/{complaint.pk}/"
+    page = client.get(response["Location"]).text
+    assert "据此提出“清退”申请" in page and "交办" not in page  # assigning is the office's
+    client.force_login(cadre_b)
+    assert client.get(f"/complaints/{complaint.pk}/").status_code == 404
+    assert client.post(f"/complaints/{complaint.pk}/check/", {"version": 1}).status_code == 404
+    client.force_login(township_office)
+    client.post(
+        f"/complaints/{complaint.pk}/assign/",
+        {"version": 1, "assignee": cadre_a.pk, "deadline": (TODAY + dt.timedelta(10)).isoformat()},
+    )
+    client.post(f"/complaints/{complaint.pk}/check/", {"version": 2})
+    bad = client.post(f"/complaints/{complaint.pk}/answer/", {"version": 3, "upheld": "1"})
+    assert bad.status_code == 400
+    client.post(
+        f"/complaints/{complaint.pk}/answer/",
+        {"version": 3, "upheld": "0", "answer": "轿车系借用亲戚的，反映不属实。"},
+    )
+    complaint.refresh_from_db()
+    assert complaint.state == "answered" and complaint.upheld is False
+    assert "已答复" in client.get("/complaints/").text
