@@ -144,6 +144,9 @@ class ApplicationOpenForm(forms.Form):
         self.fields["year"].initial = current_income_year()
 
 
+DECISION_FIELDS = ["outcome", "send_back_to", "note", "files"]
+
+
 class StepForm(forms.Form):
     """A step's decision: 通过, 退回 to an earlier step, 不予通过 (with the reason the
     household is told), or 撤回; a note and forms. Subclasses add the step's own record."""
@@ -176,6 +179,9 @@ class StepForm(forms.Form):
         else:
             del self.fields["send_back_to"]
         self.fields["version"].initial = application.version
+        # The step's own record first (the meeting, the votes), then the decision on it.
+        decision = [name for name in DECISION_FIELDS if name in self.fields]
+        self.order_fields([n for n in self.fields if n not in decision] + decision)
 
     def step_data(self) -> dict:
         return {}

@@ -551,8 +551,8 @@ def _assembly_vote(application: Application, data: dict, outcome: str, note: str
     total = _count(data.get("representatives"), "representatives", _("应到代表人数"), least=1)
     present = _count(data.get("present"), "present", _("实到代表人数"))
     in_favour = _count(data.get("in_favour"), "in_favour", _("赞成票"))
-    against = _count(data.get("against"), "against", _("反对票"))
-    abstained = _count(data.get("abstained"), "abstained", _("弃权票"))
+    against = _count(data.get("against") or 0, "against", _("反对票"))  # none against: 0
+    abstained = _count(data.get("abstained") or 0, "abstained", _("弃权票"))
     if present > total:
         raise ValidationError({"present": _("实到人数不能多于应到人数。")})
     if present * 3 < total * 2:
