@@ -29,7 +29,7 @@ from ..choices import (
     Step,
 )
 from ..models import Application, Holiday, Notice, NoticeItem, NoticePeriod, Objection
-from .procedure import PROCEDURE, StepRule, _move, earlier_steps, ensure_allowed
+from .procedure import PROCEDURE, StepRule, earlier_steps, ensure_allowed, record_step
 
 L, S, K = NoticeLevel, Step, ApplicationKind
 # The step whose notice each level is, and the level of area it is posted in.
@@ -226,7 +226,7 @@ def _announce(application: Application, *, actor, notice: Notice) -> None:
             category=application.monitoring_category,
             source=source,
         )
-    _move(
+    record_step(
         application,
         actor=actor,
         rule=rule_for(L.COUNTY),
@@ -268,7 +268,7 @@ def _move_on_if_clear(notice: Notice, item: NoticeItem) -> None:
     application = Application.objects.select_for_update().get(pk=item.object_id)
     if application.step != LEVEL_STEP[notice.level]:
         return
-    _move(
+    record_step(
         application,
         actor=None,
         rule=rule_for(notice.level),
@@ -382,7 +382,7 @@ def objection_decide(
         item.withdrawn = True
         item.save(update_fields=["withdrawn"])
         if application.step == LEVEL_STEP[notice.level]:
-            _move(
+            record_step(
                 application,
                 actor=actor,
                 rule=rule_for(notice.level),

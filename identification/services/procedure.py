@@ -268,7 +268,8 @@ def application_step(
     (`data`) and forms (`files`)."""
     if application.step == S.CROSS_MATCH and outcome == Outcome.PASSED:
         # 一比对 runs now, in its own transaction: the findings it opens are kept even when
-        # they refuse the step.
+        # they refuse the step. Only for whoever may do the step.
+        ensure_allowed(actor, PROCEDURE[S.CROSS_MATCH], application.village_id, S.CROSS_MATCH.label)
         household_cross_match(application.household)
     with transaction.atomic():
         return _step(
@@ -291,7 +292,9 @@ def _step(*, actor, application, version, outcome, note, data, send_back_to, fil
         ensure_allowed(actor, WITHDRAWAL, current.village_id, Outcome.WITHDRAWN.label)
         if not note.strip():
             raise ValidationError({"note": _("请写明撤回的原因。")})
-        return _move(current, actor=actor, rule=WITHDRAWAL, outcome=Outcome.WITHDRAWN, note=note)
+        return record_step(
+            current, actor=actor, rule=WITHDRAWAL, outcome=Outcome.WITHDRAWN, note=note
+        )
     if rule is None:
         raise ValidationError({"outcome": _("该申请已办结。")})
     if rule.by_notice or outcome not in rule.outcomes:
@@ -304,13 +307,15 @@ def _step(*, actor, application, version, outcome, note, data, send_back_to, fil
             raise ValidationError({"send_back_to": _("请选择要退回的环节。")})
         if not note:
             raise ValidationError({"note": _("请写明退回的原因。")})
-        return _move(current, actor=actor, rule=rule, outcome=outcome, note=note, to=send_back_to)
+        return record_step(
+            current, actor=actor, rule=rule, outcome=outcome, note=note, to=send_back_to
+        )
     if outcome == Outcome.REJECTED and not note:
         raise ValidationError({"note": _("请写明不予通过的理由，这一理由将告知农户。")})
     checked = STEP_CHECKS.get(step)
     if checked is not None:
         data, outcome, note = checked(current, data, outcome, note)
-    return _move(
+    return record_step(
         current, actor=actor, rule=rule, outcome=outcome, note=note, data=data, files=files
     )
 
@@ -337,7 +342,7 @@ def ensure_allowed(actor, rule: StepRule, area_code: str, what) -> None:
         )
 
 
-def _move(
+def record_step(
     application: Application,
     *,
     actor,
@@ -679,7 +684,7 @@ def ranking_confirm(*, actor, village_code: str, year: int, note: str = "") -> l
             "rule": str(RANKING_RULE),
         }
         moved.append(
-            _move(
+            record_step(
                 application,
                 actor=actor,
                 rule=rule,
