@@ -17,6 +17,10 @@ from .factories import make_household
 if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
     pytest.exit("The suite runs on PostgreSQL: set DATABASE_URL (make test does).", returncode=2)
 
+# A deliberately slow password hash (0.6 s here) costs every persona of every test; the tests
+# check who may do what, not the hash's strength. Production keeps Django's default.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 AREA_ROWS = [
     ("62", "甘肃省"),
     ("6206", "武威市"),
