@@ -159,16 +159,14 @@ class StepForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("退回、不予通过和撤回时必须填写；不予通过的理由将告知农户。"),
+        help_text=_("退回和不予通过时必须填写；不予通过的理由将告知农户。"),
     )
     files = FilesField(label=_("附件"))
 
-    def __init__(self, *args, application, user, **kwargs):
+    def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         rule = procedure.rule_of(application.step)
         outcomes = list(rule.outcomes)
-        if procedure.WITHDRAWAL.allows(user, application.village_id):
-            outcomes.append(Outcome.WITHDRAWN)  # the household withdraws, through its village
         self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes]
         self.fields["outcome"].initial = Outcome.PASSED
         earlier = procedure.earlier_steps(application)
@@ -250,10 +248,7 @@ class VoteForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [
-            (Outcome.PASSED, _("按表决结果作出决议")),
-            *[choice for choice in self.fields["outcome"].choices if choice[0] != Outcome.PASSED],
-        ]
+        self.fields["outcome"].choices = [(Outcome.PASSED, _("按表决结果作出决议"))]
 
     def step_data(self) -> dict:
         names = ["held_on", "representatives", "present", "in_favour", "against", "abstained"]
@@ -270,9 +265,22 @@ STEP_FORMS = {
 }
 
 
-def step_form(application, user, *args, **kwargs) -> StepForm:
+def step_form(application, *args, **kwargs) -> StepForm:
     form_class = STEP_FORMS.get(application.step, StepForm)
-    return form_class(*args, application=application, user=user, **kwargs)
+    return form_class(*args, application=application, **kwargs)
+
+
+class WithdrawForm(forms.Form):
+    """撤回: the household withdraws its application, through its village, at any step."""
+
+    version = VersionField()
+    note = forms.CharField(
+        label=_("撤回原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = application.version
 
 
 class NoticeForm(forms.Form):

@@ -66,6 +66,17 @@ class Notice(models.Model):
         return self.title
 
 
+class NoticeItemQuerySet(models.QuerySet):
+    def running(self):
+        """Lines still on a notice that is running."""
+        return self.filter(withdrawn=False, notice__state=NoticeState.RUNNING)
+
+    def about(self, subject):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+        )
+
+
 class NoticeItem(models.Model):
     """One line of a notice: what the board shows (序号, 村民小组, 户主姓名, 家庭人口数, the
     reason), never an ID or bank number, and the case it is about."""
@@ -89,8 +100,11 @@ class NoticeItem(models.Model):
     head_name = models.CharField(_("户主姓名"), max_length=50)
     size = models.PositiveSmallIntegerField(_("家庭人口数"), null=True, blank=True)
     reason = models.CharField(_("事由"), max_length=200)
-    # An upheld objection takes the case off the notice, back to a step to be done again.
+    # An upheld objection takes the case off the notice, back to a step to be done again; so
+    # does the case's withdrawal or rejection while the notice runs.
     withdrawn = models.BooleanField(_("已撤出"), default=False)
+
+    objects = NoticeItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公示条目")

@@ -186,10 +186,8 @@ def notice_publish(
 
 def running_items():
     """The lines of running notices about applications still on them."""
-    return NoticeItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application),
-        withdrawn=False,
-        notice__state=NoticeState.RUNNING,
+    return NoticeItem.objects.running().filter(
+        content_type=ContentType.objects.get_for_model(Application)
     )
 
 

@@ -23,7 +23,7 @@ from registry.choices import HouseholdStatus, MonitoringCategory
 from registry.models import Household, Income
 
 from ..choices import ApplicationKind, Condition, Outcome, Step
-from ..models import Application, StepRecord, VillageQuota
+from ..models import Application, NoticeItem, StepRecord, VillageQuota
 from ..models.procedure import ENDS
 from .attachments import attach
 from .matching import blocking_findings, household_cross_match, household_rosters
@@ -376,6 +376,9 @@ def record_step(
         application.rejection_reason = note
     if to in ENDS:
         application.closed_at = timezone.now()
+    if outcome not in (Outcome.NOTICED, Outcome.ANNOUNCED):
+        # Withdrawn, rejected or sent back while on a running notice: off the board.
+        NoticeItem.objects.running().about(application).update(withdrawn=True)
     if to in ORDER and ORDER.index(to) <= ORDER.index(S.RANKING):
         application.rank, application.beyond_quota = None, False  # to be ranked again
     application.step = to

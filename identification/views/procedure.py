@@ -19,9 +19,9 @@ from core.models import AccessLog, Area
 from registry.selectors import current_income_year, households_for
 
 from .. import selectors
-from ..choices import Step
+from ..choices import Outcome, Step
 from ..filtersets import ApplicationFilterSet
-from ..forms import ApplicationOpenForm, step_form
+from ..forms import ApplicationOpenForm, WithdrawForm, step_form
 from ..models import Application, Attachment
 from ..services import procedure
 
@@ -113,11 +113,17 @@ def application_detail(request, pk: int):
     return _detail_page(request, application)
 
 
-def _detail_page(request, application, form=None, status=200):
+def _detail_page(request, application, form=None, withdraw=None, status=200):
     rule = procedure.rule_of(application.step)
     acting = procedure.may_act(request.user, application)
     if form is None and acting and rule.outcomes:
-        form = step_form(application, request.user)
+        form = step_form(application)
+    if (
+        withdraw is None
+        and rule
+        and procedure.WITHDRAWAL.allows(request.user, application.village_id)
+    ):
+        withdraw = WithdrawForm(application=application)
     return render(
         request,
         "identification/application_detail.html",
@@ -129,6 +135,7 @@ def _detail_page(request, application, form=None, status=200):
             "rule": rule,
             "acting": acting,
             "form": form,
+            "withdraw": withdraw,
             "figures": selectors.income_figures(application),
             "blocking": selectors.blocking(application),
         },
@@ -145,28 +152,33 @@ def _with_facts(record):
 @require_POST
 def application_step(request, pk: int):
     application = _application(request, pk)
-    if not procedure.may_act(request.user, application):
+    withdrawing = request.POST.get("outcome") == Outcome.WITHDRAWN
+    if withdrawing:
+        form = WithdrawForm(request.POST, application=application)
+    elif procedure.may_act(request.user, application):
+        form = step_form(application, request.POST, request.FILES)
+    else:
         raise PermissionDenied(_("当前环节不由您的岗位办理。"))
-    form = step_form(application, request.user, request.POST, request.FILES)
+    page = {"withdraw": form} if withdrawing else {"form": form}
     if not form.is_valid():
-        return _detail_page(request, application, form, status=400)
+        return _detail_page(request, application, status=400, **page)
     try:
         procedure.application_step(
             actor=request.user,
             application=application,
             version=form.cleaned_data["version"],
-            outcome=form.cleaned_data["outcome"],
+            outcome=Outcome.WITHDRAWN if withdrawing else form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
-            data=form.step_data(),
+            data={} if withdrawing else form.step_data(),
             send_back_to=form.cleaned_data.get("send_back_to") or "",
-            files=form.cleaned_data["files"],
+            files=form.cleaned_data.get("files") or (),
         )
     except ConflictError:
         messages.error(request, _("该申请已被他人办理，页面已更新，请查看后再操作。"))
     except ValidationError as error:
         add_errors(form, error)
         application.refresh_from_db()
-        return _detail_page(request, application, form, status=400)
+        return _detail_page(request, application, status=400, **page)
     else:
         application.refresh_from_db()
         messages.success(

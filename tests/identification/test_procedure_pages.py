@@ -182,3 +182,39 @@ def test_the_county_announces_from_its_page(client, cadre_a, township_office, co
     assert application.household.status == "registered"
     page = client.get(f"/applications/{application.pk}/").text
     assert "已公告" in page and "县级公告" in page
+
+
+def test_the_household_withdraws_through_its_village_at_any_step(
+    client, cadre_a, township_office, year
+):
+    application = advance(cadre_a, applying(cadre_a, year=year), Step.VILLAGE_NOTICE)
+    notice = notices.notice_publish(
+        actor=cadre_a,
+        level=NoticeLevel.VILLAGE,
+        area_code=VILLAGE_A,
+        year=year,
+        applications=[application.pk],
+        where_to_object="村委会",
+    )
+    client.force_login(township_office)
+    refused = client.post(
+        f"/applications/{application.pk}/step/",
+        {"version": application.version, "outcome": "withdrawn", "note": "x"},
+    )
+    assert refused.status_code == 403
+    client.force_login(cadre_a)
+    page = client.get(f"/applications/{application.pk}/").text
+    assert "农户撤回申请" in page  # at a notice step too, where no decision is the cadre's
+    missing = client.post(
+        f"/applications/{application.pk}/step/",
+        {"version": application.version, "outcome": "withdrawn", "note": ""},
+    )
+    assert missing.status_code == 400 and "撤回原因" in missing.text
+    client.post(
+        f"/applications/{application.pk}/step/",
+        {"version": application.version, "outcome": "withdrawn", "note": "外出务工，自愿撤回"},
+    )
+    application.refresh_from_db()
+    assert application.step == Step.WITHDRAWN
+    assert notice.items.get().withdrawn  # off the board
+    assert "张建国" not in client.get(f"/notices/{notice.pk}/print/").text
