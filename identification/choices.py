@@ -164,15 +164,6 @@ class ComplaintConcern(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-# The concerns that question a household's status: a complaint about one may open a removal or
-# a re-entry application.
-STATUS_CONCERNS = (
-    ComplaintConcern.WRONG_ENTRY,
-    ComplaintConcern.MISSED,
-    ComplaintConcern.WRONG_EXIT,
-)
-
-
 class ComplaintState(models.TextChoices):
     RECEIVED = "received", _("已受理")
     ASSIGNED = "assigned", _("已交办")

@@ -164,7 +164,11 @@ def waiting_for(user, applications=None):
     for step, rule in procedure.PROCEDURE.items():
         condition |= Q(step=step) & scope.reach(user, rule.action, rule.level).q("village__code")
     noticed = notices.running_items().values("object_id")
-    return applications.filter(condition).exclude(pk__in=noticed)
+    return (
+        applications.filter(condition)
+        .exclude(pk__in=noticed)
+        .exclude(pk__in=notices.held_by_objection())
+    )
 
 
 def waiting_summary(user) -> list[dict]:
@@ -198,6 +202,7 @@ def publishable(user, level: str, area_code: str, year: int | None = None):
         scope.within(applications_for(user), area_code)
         .filter(step=step)
         .exclude(pk__in=on_notice)
+        .exclude(pk__in=notices.held_by_objection())
         .order_by("village_id", "household__group", "rank", "pk")
     )
     return applications.filter(year=year) if year else applications

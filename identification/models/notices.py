@@ -6,6 +6,7 @@ generically and carries what the printed list shows."""
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -192,7 +193,9 @@ class NoticePeriod(models.Model):
         help_text=_("留空为全部地区的默认值。"),
     )
     level = models.CharField(_("公示层级"), max_length=10, choices=NoticeLevel.choices)
-    days = models.PositiveSmallIntegerField(_("公示天数"), default=7)
+    days = models.PositiveSmallIntegerField(
+        _("公示天数"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
     working_days = models.BooleanField(_("按工作日计"), default=False)
 
     class Meta:

@@ -19,15 +19,16 @@ from registry.models import Household
 from registry.selectors import current_income_year
 
 from ..choices import (
-    STATUS_CONCERNS,
     ApplicationKind,
     ComplaintConcern,
     ComplaintState,
     FindingKind,
     FindingSource,
+    FindingState,
     ObjectionChannel,
 )
 from ..models import Application, Complaint, Finding
+from .findings import finding_assign
 from .procedure import application_open
 
 C = ComplaintState
@@ -36,12 +37,14 @@ C = ComplaintState
 RECEIVE = (Action.EDIT, Action.REVIEW)
 ASSIGN = Action.REVIEW
 ANSWER = Action.REVIEW
-# The application a complaint about a household's status may open, by what the household is.
+# The application a complaint may open, by what it says and what the household is: wrongly in
+# (错评) → removal; wrongly left out (漏评) → entry; wrongly exited (错退) → re-entry.
 STATUS_APPLICATION = {
-    "registered": ApplicationKind.REMOVAL,
-    "exited": ApplicationKind.REENTRY,
-    "applicant": ApplicationKind.ENTRY,
-    "removed": ApplicationKind.ENTRY,
+    (ComplaintConcern.WRONG_ENTRY, "registered"): ApplicationKind.REMOVAL,
+    (ComplaintConcern.WRONG_ENTRY, "exited"): ApplicationKind.REMOVAL,
+    (ComplaintConcern.MISSED, "applicant"): ApplicationKind.ENTRY,
+    (ComplaintConcern.MISSED, "removed"): ApplicationKind.ENTRY,
+    (ComplaintConcern.WRONG_EXIT, "exited"): ApplicationKind.REENTRY,
 }
 
 
@@ -144,9 +147,14 @@ def complaint_assign(
     current.assignee, current.deadline = assignee, deadline
     if current.state == C.RECEIVED:
         current.state = C.ASSIGNED
-    if current.finding_id:
-        Finding.objects.filter(pk=current.finding_id).update(
-            responsible=assignee, deadline=deadline
+    finding = current.finding
+    if finding is not None and finding.state != FindingState.CLOSED:
+        finding_assign(
+            actor=actor,
+            finding=finding,
+            version=finding.version,
+            deadline=deadline,
+            responsible=assignee,
         )
     current.version += 1
     current.save()
@@ -196,10 +204,11 @@ def complaint_answer(
 
 
 def application_kind_for(complaint: Complaint) -> str | None:
-    """The application a complaint may open: one questioning a household's status."""
-    if complaint.household is None or complaint.concern not in STATUS_CONCERNS:
+    """The application a complaint may open: one questioning a household's status, not
+    answered as untrue."""
+    if complaint.household is None or complaint.upheld is False:
         return None
-    return STATUS_APPLICATION.get(complaint.household.status)
+    return STATUS_APPLICATION.get((complaint.concern, complaint.household.status))
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from ..choices import (
     Step,
 )
 from ..models import Application, Holiday, Notice, NoticeItem, NoticePeriod, Objection
-from .procedure import PROCEDURE, StepRule, earlier_steps, ensure_allowed, record_step
+from .procedure import FROM_STATUS, PROCEDURE, StepRule, earlier_steps, ensure_allowed, record_step
 
 L, S, K = NoticeLevel, Step, ApplicationKind
 # The step whose notice each level is, and the level of area it is posted in.
@@ -62,7 +62,8 @@ def notice_period(area_code: str, level: str) -> tuple[int, bool]:
     county = area_code[:6].ljust(12, "0")
     periods = {p.area_id: p for p in NoticePeriod.objects.filter(level=level)}
     period = periods.get(county) or periods.get(None)
-    return (period.days, period.working_days) if period else (DEFAULT_DAYS, False)
+    # A period of no days would end before it began (or, in working days, never).
+    return (max(1, period.days), period.working_days) if period else (DEFAULT_DAYS, False)
 
 
 def is_working_day(day: dt.date, holidays: dict[dt.date, Holiday]) -> bool:
@@ -134,8 +135,18 @@ def notice_publish(
             "n": len(wanted) - len(cases),
             "step": S(step).label,
         }
-    elif level != L.COUNTY and _on_running_notice(cases):
-        errors["applications"] = _("所选申请中有的已在公示中。")
+    elif _on_running_notice(cases):
+        errors["applications"] = _("所选申请中有的正在公示，或有尚未处理的异议。")
+    elif level == L.COUNTY:
+        changed = [a for a in cases if a.household.status not in FROM_STATUS[a.kind]]
+        if changed:
+            errors["applications"] = _(
+                "以下农户的户状态已与申请不符，请退回核实后再公告：%(names)s。"
+            ) % {
+                "names": "、".join(
+                    f"{a.household.head_name}（{a.household.number}）" for a in changed
+                )
+            }
     if errors:
         raise ValidationError(errors)
     if level == L.COUNTY:
@@ -191,8 +202,21 @@ def running_items():
     )
 
 
+def held_by_objection():
+    """The ids of applications an objection not yet decided holds, on whatever notice."""
+    return Objection.objects.filter(
+        state=ObjectionState.OPEN,
+        item__content_type=ContentType.objects.get_for_model(Application),
+    ).values("item__object_id")
+
+
 def _on_running_notice(applications) -> bool:
-    return running_items().filter(object_id__in=[a.pk for a in applications]).exists()
+    """Whether any of them is on a running notice, or held by an objection not yet decided."""
+    ids = [a.pk for a in applications]
+    return (
+        running_items().filter(object_id__in=ids).exists()
+        or Application.objects.filter(pk__in=ids).filter(pk__in=held_by_objection()).exists()
+    )
 
 
 def _announce(application: Application, *, actor, notice: Notice) -> None:
@@ -261,10 +285,16 @@ def notices_close_ended(today: dt.date | None = None) -> int:
 
 
 def _move_on_if_clear(notice: Notice, item: NoticeItem) -> None:
-    if item.objections.filter(state=ObjectionState.OPEN).exists():
+    """Move the item's case on from its notice, unless it has left the notice, an objection
+    about it is still open (on any notice), or it is on another notice still running."""
+    if item.withdrawn:
         return
     application = Application.objects.select_for_update().get(pk=item.object_id)
     if application.step != LEVEL_STEP[notice.level]:
+        return
+    if Application.objects.filter(pk=application.pk, pk__in=held_by_objection()).exists():
+        return
+    if running_items().filter(object_id=application.pk).exclude(notice=notice).exists():
         return
     record_step(
         application,
@@ -296,12 +326,22 @@ def objection_record(
     received_on: dt.date,
     content: str,
 ) -> Objection:
-    """异议: received during the period, under the objector's real name, about one case."""
+    """异议: received during the period, under the objector's real name, about one case still
+    on the notice (one recorded after the notice ended holds its case only if the case has
+    not moved on)."""
     if not any(scope.allows(actor, action, notice.area_id) for action in RECEIVE):
         raise PermissionDenied(_("您的岗位不能登记该地区公示的异议。"))
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
     errors = {}
     if notice.state == NoticeState.PUBLISHED:
         errors["notice"] = _("公告不受理异议；对公告有意见的，请按信访举报登记。")
+    elif item.withdrawn or (
+        notice.state == NoticeState.ENDED
+        and not Application.objects.filter(
+            pk=item.object_id, step=LEVEL_STEP[notice.level]
+        ).exists()
+    ):
+        errors["item"] = _("该对象已不在公示中，请按信访举报登记。")
     if item.notice_id != notice.pk:
         errors["item"] = _("请选择异议涉及的公示对象。")
     objector_name = (objector_name or "").strip()
@@ -352,7 +392,7 @@ def objection_decide(
     """Decide an objection after checking it: upheld, the case leaves the notice and goes back
     to the step named; not upheld, the case moves on once the notice has ended."""
     current = locking.lock(objection, version)
-    notice = current.notice
+    notice = Notice.objects.select_for_update().get(pk=current.notice_id)
     ensure_allowed(actor, rule_for(notice.level), notice.area_id, _("处理异议"))
     if current.state != ObjectionState.OPEN:
         raise ValidationError({"state": _("该异议已处理。")})
@@ -361,7 +401,7 @@ def objection_decide(
         raise ValidationError({"decision": _("请写明核查结论。")})
     item = current.item
     application = Application.objects.select_for_update().get(pk=item.object_id)
-    if upheld and send_back_to not in earlier_steps(application):
+    if upheld and not application.finished and send_back_to not in earlier_steps(application):
         raise ValidationError({"send_back_to": _("异议成立的，请选择退回重核的环节。")})
     before = history.snapshot(current)
     current.state = ObjectionState.UPHELD if upheld else ObjectionState.NOT_UPHELD
@@ -379,7 +419,7 @@ def objection_decide(
     if upheld:
         item.withdrawn = True
         item.save(update_fields=["withdrawn"])
-        if application.step == LEVEL_STEP[notice.level]:
+        if not application.finished:
             record_step(
                 application,
                 actor=actor,

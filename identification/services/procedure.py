@@ -312,11 +312,19 @@ def _step(*, actor, application, version, outcome, note, data, send_back_to, fil
         )
     if outcome == Outcome.REJECTED and not note:
         raise ValidationError({"note": _("请写明不予通过的理由，这一理由将告知农户。")})
+    before = history.snapshot(current)
     checked = STEP_CHECKS.get(step)
     if checked is not None:
         data, outcome, note = checked(current, data, outcome, note)
     return record_step(
-        current, actor=actor, rule=rule, outcome=outcome, note=note, data=data, files=files
+        current,
+        actor=actor,
+        rule=rule,
+        outcome=outcome,
+        note=note,
+        data=data,
+        files=files,
+        before=before,
     )
 
 
@@ -353,13 +361,15 @@ def record_step(
     to: str | None = None,
     files=(),
     notice=None,
+    before: dict | None = None,
 ) -> Application:
-    """Record the step done and move the application on."""
+    """Record the step done and move the application on. `before`: the application's snapshot
+    taken before a step's check changed its fields (the income found, the rank)."""
     if to is None:
         to = {Outcome.REJECTED: S.REJECTED, Outcome.WITHDRAWN: S.WITHDRAWN}.get(
             outcome
         ) or next_step(application)
-    before = history.snapshot(application)
+    before = before if before is not None else history.snapshot(application)
     record = _record(
         application,
         actor=actor,
@@ -676,6 +686,7 @@ def ranking_confirm(*, actor, village_code: str, year: int, note: str = "") -> l
     moved = []
     for place, application in enumerate(applications, start=1):
         beyond = left is not None and place > left
+        before = history.snapshot(application)
         application.rank, application.beyond_quota = place, beyond
         data = {
             "rank": place,
@@ -694,6 +705,7 @@ def ranking_confirm(*, actor, village_code: str, year: int, note: str = "") -> l
                 outcome=Outcome.PASSED,
                 note=note,
                 data=data,
+                before=before,
             )
         )
     return moved

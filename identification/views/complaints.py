@@ -46,7 +46,7 @@ def complaint_new(request):
         raise PermissionDenied(_("您的岗位不能登记信访举报。"))
     households = households_for(request.user)
     initial = {}
-    if request.GET.get("household"):
+    if request.GET.get("household", "").isdigit():
         household = households.filter(pk=request.GET["household"]).first()
         initial = {"household_number": household.number} if household else {}
     form = ComplaintForm(request.POST or None, areas=areas, households=households, initial=initial)

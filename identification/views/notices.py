@@ -47,7 +47,9 @@ def notice_new(request, level: str):
     areas = selectors.notice_areas(request.user, level)
     if not areas.exists():
         raise PermissionDenied(_("您的岗位不能发布这一层级的公示。"))
-    chosen = request.POST.get("area") or request.GET.get("area") or areas.first().code
+    chosen = request.POST.get("area") or request.GET.get("area") or ""
+    if not areas.filter(code=chosen).exists():
+        chosen = areas.first().code  # an area the user may not post in is never looked into
     try:
         year = int(request.POST.get("year") or request.GET.get("year") or current_income_year())
     except ValueError:
@@ -100,12 +102,14 @@ def _detail_page(request, notice, objection_form=None, decision_forms=None, stat
     may_decide = notices.rule_for(notice.level).allows(request.user, notice.area_id)
     items = list(selectors.notice_items(notice))
     decision_forms = decision_forms or {}
+    listed = list(notice.objections.select_related("item", "recorded_by", "decided_by"))
+    cases = Application.objects.in_bulk({o.item.object_id for o in listed if o.item_id})
     objections = []
-    for objection in notice.objections.select_related("item", "recorded_by", "decided_by"):
+    for objection in listed:
         form = None
-        if may_decide and objection.state == "open":
+        if may_decide and objection.state == "open" and objection.item_id:
             form = decision_forms.get(objection.pk) or ObjectionDecisionForm(
-                objection=objection, application=_application_of(objection)
+                objection=objection, application=cases[objection.item.object_id]
             )
         objections.append((objection, form))
     return render(

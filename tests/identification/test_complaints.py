@@ -132,3 +132,29 @@ def test_the_pages_take_a_complaint_to_its_answer(
     complaint.refresh_from_db()
     assert complaint.state == "answered" and complaint.upheld is False
     assert "已答复" in client.get("/complaints/").text
+
+
+def test_what_a_complaint_says_decides_the_application_it_may_open(cadre_a, superuser):
+    registered = make_household(village=VILLAGE_A, actor=superuser)
+    missed_but_in = receive(cadre_a, household=registered, concern="missed")
+    assert complaints.application_kind_for(missed_but_in) is None  # a 漏评 about a poor household
+    wrong_entry = receive(cadre_a, household=registered)
+    assert complaints.application_kind_for(wrong_entry) == ApplicationKind.REMOVAL
+    wrong_entry.upheld = False  # answered as untrue
+    assert complaints.application_kind_for(wrong_entry) is None
+
+
+def test_assigning_a_complaint_assigns_its_finding_through_the_findings_rules(
+    cadre_a, township_office, superuser, client
+):
+    household = make_household(village=VILLAGE_A, actor=superuser)
+    complaint = receive(cadre_a, household=household)
+    deadline = TODAY + dt.timedelta(days=10)
+    complaints.complaint_assign(
+        actor=township_office, complaint=complaint, version=1, assignee=cadre_a, deadline=deadline
+    )
+    finding = complaint.finding
+    finding.refresh_from_db()
+    assert finding.version == 2 and finding.responsible == cadre_a and finding.deadline == deadline
+    client.force_login(cadre_a)
+    assert client.get("/complaints/new/?household=abc").status_code == 200

@@ -261,3 +261,32 @@ def test_a_step_is_done_by_a_post_of_its_level(cadre_a, township_office, county_
     assert list(selectors.waiting_for(township_office)) == [application]
     passed = do(township_office, application)
     assert passed.records.last().post == "乡镇扶贫办 · 华藏寺镇"
+
+
+def test_an_objection_holds_its_case_wherever_it_goes(cadre_a, year):
+    """Recorded late, an objection about a case that has moved on is refused; while one is
+    open, the case is on no new notice and leaves none."""
+    moved_on = advance(cadre_a, applying(cadre_a, year=year), Step.VILLAGE_NOTICE)
+    held = advance(cadre_a, applying(cadre_a, year=year), Step.VILLAGE_NOTICE)
+    notice = publish(cadre_a, NoticeLevel.VILLAGE, VILLAGE_A, [moved_on, held])
+    objection = object_to(cadre_a, notice, held)
+    end(notice)
+    with pytest.raises(ValidationError) as error:  # received in the period, recorded after
+        object_to(cadre_a, notice, moved_on)
+    assert "已不在公示中" in error.value.message_dict["item"][0]
+    with pytest.raises(ValidationError) as error:
+        publish(cadre_a, NoticeLevel.VILLAGE, VILLAGE_A, [held])
+    assert "尚未处理的异议" in error.value.message_dict["applications"][0]
+    from identification import selectors
+
+    assert held not in selectors.publishable(cadre_a, NoticeLevel.VILLAGE, VILLAGE_A, year)
+    notices.objection_decide(
+        actor=cadre_a, objection=objection, version=1, upheld=False, decision="不属实"
+    )
+    refresh(held)
+    assert held.step == Step.TOWNSHIP_REVIEW
+
+
+def test_a_notice_period_has_at_least_a_day(areas):
+    NoticePeriod.objects.create(level=NoticeLevel.VILLAGE, days=0)  # a bad row, as data
+    assert notices.notice_period(VILLAGE_A, NoticeLevel.VILLAGE) == (1, False)

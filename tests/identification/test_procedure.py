@@ -328,3 +328,13 @@ def test_a_village_registering_an_applicant_opens_its_application(cadre_a, super
     rows = family("H901", ("赵迁移", id_number(), "户主"), **{"户状态": "贫困户"})
     import_ledger(workbook(tmp_path / "admin.xlsx", rows), actor=superuser)
     assert not Application.objects.filter(household__number="H901").exists()
+
+
+def test_the_history_shows_what_a_step_found(cadre_a, year):
+    from core.models import ChangeRecord
+
+    application = applying(cadre_a, year=year)
+    do(cadre_a, application)
+    change = ChangeRecord.objects.filter(model="identification.application").order_by("pk").last()
+    assert change.changes["per_capita_income"] == [None, "2000.00"]
+    assert change.changes["step"] == [Step.INCOME_CHECK, Step.CONDITIONS_CHECK]
