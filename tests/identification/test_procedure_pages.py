@@ -218,3 +218,32 @@ def test_the_household_withdraws_through_its_village_at_any_step(
     assert application.step == Step.WITHDRAWN
     assert notice.items.get().withdrawn  # off the board
     assert "张建国" not in client.get(f"/notices/{notice.pk}/print/").text
+
+
+def test_the_api_reads_applications_and_notices_in_scope(client, cadre_a, cadre_b, year):
+    from rest_framework.authtoken.models import Token
+
+    application = advance(cadre_a, applying(cadre_a, year=year), Step.VILLAGE_NOTICE)
+    notice = notices.notice_publish(
+        actor=cadre_a,
+        level=NoticeLevel.VILLAGE,
+        area_code=VILLAGE_A,
+        year=year,
+        applications=[application.pk],
+        where_to_object="村委会",
+    )
+
+    def get(user, path, **params):
+        token = Token.objects.get_or_create(user=user)[0]
+        return client.get(path, params, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    listed = get(cadre_a, "/api/applications/", step="village_notice").json()
+    assert [a["id"] for a in listed["results"]] == [application.pk]
+    detail = get(cadre_a, f"/api/applications/{application.pk}/").json()
+    assert [r["step"] for r in detail["records"]][:2] == ["application", "income_check"]
+    assert detail["records"][1]["data"]["line"] == "4000.00"
+    lines = get(cadre_a, f"/api/notices/{notice.pk}/").json()["items"]
+    assert lines[0]["head_name"] == "张建国" and "id_number" not in lines[0]
+    assert get(cadre_b, f"/api/applications/{application.pk}/").status_code == 404
+    assert get(cadre_b, "/api/notices/").json()["count"] == 0
+    assert get(cadre_a, "/api/applications/", year="abc").status_code == 400

@@ -33,7 +33,7 @@ from registry.choices import Relation
 from registry.models import PovertyLine
 
 from ..conftest import VILLAGE_A
-from ..factories import member_data
+from ..factories import make_household, member_data
 
 CHECKS = [
     not_a_server_error,
@@ -61,12 +61,34 @@ def seeded(households, superuser):
     income = services.income_record(
         actor=superuser, household=household, year=2016, data={"wage_income": Decimal("6000")}
     )
+    import datetime as dt
+
+    from identification.models import Notice
+    from identification.services.procedure import application_open
+
+    applicant = make_household(village=VILLAGE_A, actor=superuser, status="applicant")
+    application = application_open(
+        actor=superuser, household=applicant, kind="entry", year=2016, reason="因病致贫"
+    )
+    notice = Notice.objects.create(
+        purpose="identification",
+        level="village",
+        area_id=VILLAGE_A,
+        year=2016,
+        title="岔口驿村2016年度贫困人口识别村级公示",
+        starts_on=dt.date(2016, 12, 1),
+        ends_on=dt.date(2016, 12, 7),
+        days=7,
+        where_to_object="村委会",
+    )
     return {
         "households": household.pk,
         "members": household.members.first().pk,
         "incomes": income.pk,
         "areas": VILLAGE_A,
         "poverty-lines": PovertyLine.objects.values_list("pk", flat=True).first(),
+        "applications": application.pk,
+        "notices": notice.pk,
     }
 
 
