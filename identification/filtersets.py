@@ -16,7 +16,20 @@ from .models import Application, Finding
 YES_NO = [("", _("不限")), ("true", _("是")), ("false", _("否"))]
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class VillagesInScope(django_filters.FilterSet):
+    """The village filter offers the villages the user may see: the page passes `user`, the
+    API the request."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = user or getattr(self.request, "user", None)
+        if user is not None:
+            self.filters["village"].queryset = scope.restrict(
+                Area.objects.filter(level=AreaLevel.VILLAGE), user, "view"
+            )
+
+
+class FindingFilterSet(VillagesInScope):
     kind = django_filters.ChoiceFilter(label=_("问题类型"), choices=FindingKind.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=FindingState.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=FindingSource.choices)
@@ -39,13 +52,6 @@ class FindingFilterSet(django_filters.FilterSet):
         model = Finding
         fields = ["kind", "state", "source", "village", "overdue", "gone", "open"]
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            self.filters["village"].queryset = scope.restrict(
-                Area.objects.filter(level=AreaLevel.VILLAGE), user, "view"
-            )
-
     def filter_village(self, qs, name, value):
         return qs.filter(area_code=value.code)
 
@@ -61,7 +67,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return qs.filter(active) if value else qs.exclude(active)
 
 
-class ApplicationFilterSet(django_filters.FilterSet):
+class ApplicationFilterSet(VillagesInScope):
     step = django_filters.ChoiceFilter(label=_("当前环节"), choices=Step.choices)
     kind = django_filters.ChoiceFilter(label=_("申请类型"), choices=ApplicationKind.choices)
     year = django_filters.NumberFilter(label=_("年度"))
@@ -75,13 +81,6 @@ class ApplicationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Application
         fields = ["step", "kind", "year", "village", "open"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            self.filters["village"].queryset = scope.restrict(
-                Area.objects.filter(level=AreaLevel.VILLAGE), user, "view"
-            )
 
     def filter_open(self, qs, name, value):
         return qs.open() if value else qs.exclude(pk__in=qs.open().values("pk"))

@@ -386,8 +386,10 @@ def record_step(
         application.rejection_reason = note
     if to in ENDS:
         application.closed_at = timezone.now()
-    if outcome not in (Outcome.NOTICED, Outcome.ANNOUNCED):
-        # Withdrawn, rejected or sent back while on a running notice: off the board.
+    leaving = PROCEDURE.get(application.step)
+    if leaving and leaving.by_notice and outcome not in (Outcome.NOTICED, Outcome.ANNOUNCED):
+        # Withdrawn or sent back while on a running notice: off the board. Only a case waiting
+        # at a notice step can be on one.
         NoticeItem.objects.running().about(application).update(withdrawn=True)
     if to in ORDER and ORDER.index(to) <= ORDER.index(S.RANKING):
         application.rank, application.beyond_quota = None, False  # to be ranked again

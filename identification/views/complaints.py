@@ -34,6 +34,7 @@ def complaint_list(request):
             "page": page,
             "may_receive": selectors.complaint_areas(request.user).exists(),
             "open_only": request.GET.get("open") == "true",
+            "query": "open=true" if request.GET.get("open") == "true" else "",
         },
     )
 
