@@ -226,6 +226,13 @@ SPECTACULAR_SETTINGS = {
         "MemberLeaveReasonEnum": "registry.choices.MemberLeaveReason",
         "RemovalReasonEnum": "registry.choices.RemovalReason",
         "MemberJoinReasonEnum": "registry.choices.MemberJoinReason",
+        "MonitoringCategoryEnum": "registry.choices.MonitoringCategory",
+        "ApplicationKindEnum": "identification.choices.ApplicationKind",
+        "StepEnum": "identification.choices.Step",
+        "OutcomeEnum": "identification.choices.Outcome",
+        "DecisionEnum": "identification.api.serializers.DECISIONS",
+        "ConditionEnum": "identification.choices.Condition",
+        "NoticeLevelEnum": "identification.choices.NoticeLevel",
     },
 }
 

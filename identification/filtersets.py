@@ -10,8 +10,18 @@ from core import scope
 from core.choices import AreaLevel
 from core.models import Area
 
-from .choices import FINDING_ACTIVE, ApplicationKind, FindingKind, FindingSource, FindingState, Step
-from .models import Application, Finding
+from . import selectors
+from .choices import (
+    FINDING_ACTIVE,
+    ApplicationKind,
+    ComplaintConcern,
+    ComplaintState,
+    FindingKind,
+    FindingSource,
+    FindingState,
+    Step,
+)
+from .models import Application, Complaint, Finding
 
 YES_NO = [("", _("不限")), ("true", _("是")), ("false", _("否"))]
 
@@ -22,7 +32,7 @@ class VillagesInScope(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        user = user or getattr(self.request, "user", None)
+        user = self.user = user or getattr(self.request, "user", None)
         if user is not None:
             self.filters["village"].queryset = scope.restrict(
                 Area.objects.filter(level=AreaLevel.VILLAGE), user, "view"
@@ -77,10 +87,32 @@ class ApplicationFilterSet(VillagesInScope):
     open = django_filters.BooleanFilter(
         label=_("正在办理"), method="filter_open", widget=forms.Select(choices=YES_NO)
     )
+    waiting = django_filters.BooleanFilter(
+        label=_("等我办理"), method="filter_waiting", widget=forms.Select(choices=YES_NO)
+    )
 
     class Meta:
         model = Application
-        fields = ["step", "kind", "year", "village", "open"]
+        fields = ["step", "kind", "year", "village", "open", "waiting"]
+
+    def filter_open(self, qs, name, value):
+        return qs.open() if value else qs.exclude(pk__in=qs.open().values("pk"))
+
+    def filter_waiting(self, qs, name, value):
+        waiting = selectors.waiting_for(self.user, qs).values("pk")
+        return qs.filter(pk__in=waiting) if value else qs.exclude(pk__in=waiting)
+
+
+class ComplaintFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(label=_("办理状态"), choices=ComplaintState.choices)
+    concern = django_filters.ChoiceFilter(label=_("反映类别"), choices=ComplaintConcern.choices)
+    open = django_filters.BooleanFilter(
+        label=_("未答复"), method="filter_open", widget=forms.Select(choices=YES_NO)
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["state", "concern", "open"]
 
     def filter_open(self, qs, name, value):
         return qs.open() if value else qs.exclude(pk__in=qs.open().values("pk"))

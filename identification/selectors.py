@@ -11,7 +11,7 @@ from core.choices import Action, AreaLevel
 from core.models import Area
 from core.scope import LEVEL_DIGITS
 
-from .choices import ComplaintState, Condition, FindingState, ObjectionState, Step
+from .choices import ComplaintState, Condition, FindingState, ObjectionState, Outcome, Step
 from .models import Application, CheckJob, Complaint, Finding, Notice, Objection, Roster
 from .services import complaints as complaint_rules
 from .services import findings as finding_rules
@@ -144,6 +144,20 @@ def may_open_application(user, household) -> bool:
     return procedure.OPENING.allows(user, household.village_id) and not (
         Application.objects.open().filter(household=household).exists()
     )
+
+
+def application_actions(user, application: Application) -> dict:
+    """What the user may do with the application now: the current step's decisions (none at a
+    step a notice's end or the ranking moves on), the steps it may go back to, withdrawal."""
+    rule = procedure.rule_of(application.step)
+    outcomes = list(rule.outcomes) if procedure.may_act(user, application) else []
+    return {
+        "outcomes": outcomes,
+        "send_back_to": procedure.earlier_steps(application)
+        if Outcome.SENT_BACK in outcomes
+        else [],
+        "withdraw": rule is not None and procedure.WITHDRAWAL.allows(user, application.village_id),
+    }
 
 
 def household_applications(household):
@@ -284,6 +298,10 @@ def record_facts(record) -> list[tuple[str, str]]:
         hits = [f"{h['name']}：{h['kind']}" for h in data["hits"]]
         rows.append((str(_("比对发现")), "；".join(hits) or str(_("未发现问题"))))
     return rows
+
+
+def objections_for(user):
+    return Objection.objects.restrict(user, Action.VIEW).select_related("notice", "item")
 
 
 def open_objections(user) -> list:

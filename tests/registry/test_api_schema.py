@@ -63,7 +63,10 @@ def seeded(households, superuser):
     )
     import datetime as dt
 
-    from identification.models import Notice
+    from django.contrib.contenttypes.models import ContentType
+
+    from identification.models import Application, Notice, Objection
+    from identification.services.complaints import complaint_record
     from identification.services.procedure import application_open
 
     applicant = make_household(village=VILLAGE_A, actor=superuser, status="applicant")
@@ -81,6 +84,32 @@ def seeded(households, superuser):
         days=7,
         where_to_object="村委会",
     )
+    item = notice.items.create(
+        position=1,
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=application.pk,
+        household=applicant,
+        head_name=applicant.head_name,
+        size=applicant.size,
+        reason="识别纳入",
+    )
+    objection = Objection.objects.create(
+        notice=notice,
+        item=item,
+        objector_name="李四",
+        objector_contact="13800000000",
+        channel="visit",
+        received_on=notice.starts_on,
+        content="该户有一辆小轿车",
+    )
+    complaint = complaint_record(
+        actor=superuser,
+        channel="phone",
+        received_on=dt.date(2016, 12, 2),
+        concern="wrong_entry",
+        content="该户家有轿车",
+        household=household,
+    )
     return {
         "households": household.pk,
         "members": household.members.first().pk,
@@ -89,6 +118,8 @@ def seeded(households, superuser):
         "poverty-lines": PovertyLine.objects.values_list("pk", flat=True).first(),
         "applications": application.pk,
         "notices": notice.pk,
+        "objections": objection.pk,
+        "complaints": complaint.pk,
     }
 
 
