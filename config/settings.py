@@ -213,8 +213,10 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "建档立卡管理系统 API",
-    "DESCRIPTION": "精准扶贫建档立卡：行政区划、贫困户、家庭成员、年度收入、扶贫标准。"
-    "按用户岗位的地区范围读写；修改须提供 version，过期修改返回 409。",
+    "DESCRIPTION": "精准扶贫建档立卡：行政区划、贫困户、家庭成员、年度收入、扶贫标准；"
+    "“12345”识别程序、公示公告与异议、信访举报。"
+    "按用户岗位的地区范围读写，每一步须由岗位有相应权限的人员办理；"
+    "修改和办理须提供 version，过期的返回 409。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -197,6 +197,10 @@ class ConditionsForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        photos = self.fields["files"]
+        photos.label = _("入户查看的照片")
+        photos.help_text = _("通过时至少一张（JPEG、PNG），每个不超过 10 MB，可多选。")
+        photos.widget.attrs["accept"] = "image/jpeg,image/png"
         for code, label in procedure.CONDITIONS.items():
             self.fields[code] = forms.ChoiceField(
                 label=label, choices=[("", "---------"), *Condition.choices], required=False

@@ -51,6 +51,18 @@ def fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _test_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def media_outside_the_checkout(settings, _test_media):
+    """Uploads a test stores (the forms and photos of a step) go to a temporary folder, never
+    into the checkout's media/."""
+    settings.MEDIA_ROOT = _test_media
+
+
 @pytest.fixture(autouse=True)
 def chinese_first():
     """Each test starts in the default language; a request in English must not leak into the next."""

@@ -14,6 +14,7 @@ SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"%PDF-": "application/pdf",
 }
+PHOTOS = {"image/jpeg", "image/png"}
 MAX_FILES = 10
 
 
@@ -47,6 +48,10 @@ def check_files(files) -> list[tuple]:
             )
         checked.append((upload, kind))
     return checked
+
+
+def has_photo(files) -> bool:
+    return any(kind in PHOTOS for _upload, kind in check_files(files))
 
 
 def attach(record: StepRecord, files) -> list[Attachment]:

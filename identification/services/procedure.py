@@ -25,7 +25,7 @@ from registry.models import Household, Income
 from ..choices import ApplicationKind, Condition, Outcome, Step
 from ..models import Application, NoticeItem, StepRecord, VillageQuota
 from ..models.procedure import ENDS
-from .attachments import attach
+from .attachments import attach, has_photo
 from .matching import blocking_findings, household_cross_match, household_rosters
 
 S, K = Step, ApplicationKind
@@ -43,6 +43,7 @@ class StepRule:
     outcomes: tuple[str, ...]
     kinds: tuple[str, ...] = ALL_KINDS
     by_notice: bool = False
+    photos: bool = False  # passed only with a photo of what was seen
 
     def allows(self, user, village_code: str) -> bool:
         return scope.allows(user, self.action, village_code, self.level)
@@ -51,7 +52,7 @@ class StepRule:
 CHECKED = (Outcome.PASSED, Outcome.SENT_BACK, Outcome.REJECTED)
 PROCEDURE: dict[str, StepRule] = {
     S.INCOME_CHECK: StepRule(Action.EDIT, AreaLevel.VILLAGE, (Outcome.PASSED, Outcome.REJECTED)),
-    S.CONDITIONS_CHECK: StepRule(Action.EDIT, AreaLevel.VILLAGE, CHECKED),
+    S.CONDITIONS_CHECK: StepRule(Action.EDIT, AreaLevel.VILLAGE, CHECKED, photos=True),
     # Ranked with the village's other applicants of the year, all at once (ranking_confirm);
     # a removal is not ranked.
     S.RANKING: StepRule(
@@ -313,9 +314,17 @@ def _step(*, actor, application, version, outcome, note, data, send_back_to, fil
     if outcome == Outcome.REJECTED and not note:
         raise ValidationError({"note": _("请写明不予通过的理由，这一理由将告知农户。")})
     before = history.snapshot(current)
+    missing = {}
+    if rule.photos and outcome == Outcome.PASSED and not has_photo(files):
+        missing["files"] = [_("请上传入户查看时拍的照片（至少一张）。")]
     checked = STEP_CHECKS.get(step)
-    if checked is not None:
-        data, outcome, note = checked(current, data, outcome, note)
+    try:
+        if checked is not None:
+            data, outcome, note = checked(current, data, outcome, note)
+    except ValidationError as error:
+        raise ValidationError(error.update_error_dict(missing)) from None
+    if missing:
+        raise ValidationError(missing)
     return record_step(
         current,
         actor=actor,

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from identification.choices import Step
+from identification.demo import photo
 from identification.models import Application, Notice
 from identification.services import notices
 from registry import services
@@ -63,6 +64,8 @@ def test_a_cadre_and_a_township_take_an_application_through_their_steps(
     for select in page.locator("#now select[name]").all():
         if select.get_attribute("name") != "send_back_to":
             select.select_option("met")
+    page.set_input_files("#now #id_files", {"name": "入户照片.png", "mimeType": "image/png",
+                                            "buffer": photo().read()})  # fmt: skip
     shot("procedure-02-conditions")
     _submit(page)  # 二看
     page.click("text=查看本村倒序排名")

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from identification.choices import NoticeLevel, Step
+from identification.demo import photo
 from identification.models import Application, Attachment, Objection
 from identification.services import notices
 
@@ -83,8 +84,21 @@ def test_an_entry_goes_through_every_step_by_the_api(
     assert body["per_capita_income"] == "2000.00"
     assert set(body["actions"]["send_back_to"]) == {Step.INCOME_CHECK}
     data = {**CHECKLIST, "remarks": {"housing": "土坯房，裂缝"}}
-    body = passed(step(cadre, app_id, body["version"], data=data), Step.RANKING)
+    no_photo = step(cadre, app_id, body["version"], data=data)
+    assert no_photo.status_code == 400 and "files" in no_photo.json()
+    seen = client.post(  # the photos of the visit come as multipart, the checklist with them
+        f"/api/applications/{app_id}/step/",
+        {
+            "version": body["version"],
+            "outcome": "passed",
+            **{f"data.{item}": value for item, value in CHECKLIST.items()},
+            "data.remarks.housing": "土坯房，裂缝",
+            "files": [photo()],
+        },
+    )
+    body = passed(seen, Step.RANKING)
     assert body["records"][-1]["data"]["remarks"] == {"housing": "土坯房，裂缝"}
+    assert body["records"][-1]["attachments"][0]["content_type"] == "image/png"
 
     ranking = cadre.get("/api/applications/ranking/", village=VILLAGE_A, year=year).json()
     assert [row["application"]["id"] for row in ranking["waiting"]] == [app_id]

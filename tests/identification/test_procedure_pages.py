@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from identification.choices import NoticeLevel, Step
+from identification.demo import photo
 from identification.models import Application, Notice
 from identification.services import notices
 from registry import services
@@ -74,7 +75,11 @@ def test_a_cadre_opens_an_application_and_does_the_village_steps(
     half = {"housing": "met"}
     refused = step_page(client, application, **half)
     assert refused.status_code == 400 and "“饮水安全”未填写。" in refused.text
-    assert step_page(client, application, **CHECKLIST).status_code == 302  # 二看
+    assert "请上传入户查看时拍的照片" in refused.text  # every refusal at once
+    no_photo = step_page(client, application, **CHECKLIST)
+    assert no_photo.status_code == 400 and "请上传入户查看时拍的照片" in no_photo.text
+    assert step_page(client, application, **CHECKLIST, files=[photo()]).status_code == 302  # 二看
+    assert application.records.get(step="conditions_check").attachments.count() == 1
     ranking = client.get("/applications/ranking/", {"village": VILLAGE_A, "year": year})
     assert "1. " in ranking.text and "确认 1 户的排名" in ranking.text
     client.post(f"/applications/ranking/?village={VILLAGE_A}&year={year}")
