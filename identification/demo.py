@@ -23,9 +23,17 @@ from registry.demo import PeopleFactory, demo_extra, generate_family
 from registry.models import Household, Member
 from registry.services import household_register, income_record
 
-from .choices import ApplicationKind, Condition, NoticeLevel, ObjectionChannel, Outcome, Step
-from .models import Application, Roster, RosterEntry
-from .services import cross_match, notices, procedure, recheck
+from .choices import (
+    ApplicationKind,
+    ComplaintConcern,
+    Condition,
+    NoticeLevel,
+    ObjectionChannel,
+    Outcome,
+    Step,
+)
+from .models import Application, Complaint, Roster, RosterEntry
+from .services import complaints, cross_match, notices, procedure, recheck
 
 OUTSIDERS = ["孙德明", "马秀兰", "杨建华", "丁玉梅", "何永福"]
 
@@ -307,6 +315,71 @@ def seed_applications(seed: int = 12345) -> int:
     return len(target)
 
 
+def seed_complaints() -> int:
+    """Two complaints in the first village: one just received, waiting for the township to
+    assign it; one checked and answered. Returns how many."""
+    village = Area.objects.filter(level="village").order_by("code").first()
+    if village is None or Complaint.objects.exists():
+        return 0
+    cadre = _post_holder(RoleCode.VILLAGE_CADRE, village)
+    township_office = _post_holder(RoleCode.TOWNSHIP_OFFICE, village.parent)
+    on_file = Household.objects.filter(
+        village=village, status__in=(HouseholdStatus.REGISTERED, HouseholdStatus.EXITED)
+    ).order_by("-status", "number")  # registered first
+    if not (cadre and township_office and on_file.count() >= 2):
+        return 0
+    first, second = on_file[:2]
+    concern, content = (
+        (
+            ComplaintConcern.WRONG_ENTRY,
+            _("反映该户家中新购置小轿车一辆，子女在县城有商品房，不应享受贫困户政策。"),
+        )
+        if first.status == HouseholdStatus.REGISTERED
+        else (
+            ComplaintConcern.WRONG_EXIT,
+            _("反映该户脱贫时把外出务工收入算高了，户主今年患病住院，家庭实际仍很困难。"),
+        )
+    )
+    today = timezone.localdate()
+    complaints.complaint_record(
+        actor=cadre,
+        channel=ObjectionChannel.PHONE,
+        received_on=today,
+        concern=concern,
+        household=first,
+        complainant_name="",
+        content=content,
+    )
+    answered = complaints.complaint_record(
+        actor=cadre,
+        channel=ObjectionChannel.VISIT,
+        received_on=today - dt.timedelta(days=6),
+        concern=ComplaintConcern.HELP,
+        household=second,
+        complainant_name="马永清",
+        complainant_contact="13909350188",
+        content=_("反映帮扶责任人半年未入户，产业扶持资金未到位。"),
+    )
+    answered = complaints.complaint_assign(
+        actor=township_office,
+        complaint=answered,
+        version=answered.version,
+        assignee=cadre,
+        deadline=today + dt.timedelta(days=9),
+    )
+    answered = complaints.complaint_check(actor=cadre, complaint=answered, version=answered.version)
+    complaints.complaint_answer(
+        actor=township_office,
+        complaint=answered,
+        version=answered.version,
+        upheld=True,
+        answer=_(
+            "经核实，帮扶责任人入户记录缺失属实，已责令其本月内入户并补记；产业扶持资金已于本周拨付到户。"
+        ),
+    )
+    return 2
+
+
 def _at(step: str) -> int:
     """A step's place in the procedure, the ends after every step."""
     return [*procedure.ORDER, Step.DONE, Step.REJECTED, Step.WITHDRAWN].index(step)
@@ -345,3 +418,5 @@ def seed_identification(say) -> None:
     else:
         count = seed_applications()
         say(_("已生成 %(n)d 个识别申请，分布在识别程序的各个环节。") % {"n": count})
+    if seed_complaints():
+        say(_("已生成 2 件信访举报：一件待交办，一件已答复。"))

@@ -35,3 +35,12 @@ def test_the_demo_leaves_applications_at_every_step(db, capsys):
     done = Application.objects.get(step=Step.DONE)
     assert done.household.status == "registered"
     assert "识别申请" in capsys.readouterr().out
+
+
+def test_the_demo_has_a_complaint_to_assign_and_one_answered(db):
+    from identification.models import Complaint
+
+    call_command("seed_demo", "--households", "60")
+    assert sorted(Complaint.objects.values_list("state", flat=True)) == ["answered", "received"]
+    answered = Complaint.objects.get(state="answered")
+    assert answered.upheld and answered.finding is not None
