@@ -164,10 +164,29 @@ def household_applications(household):
     return household.applications.order_by("-created_at")
 
 
-def ranking_preview(village_code: str, year: int) -> list[Application]:
-    """The village's applicants of the year waiting at 三比, in the order the ranking will put
-    them, with what the ranking shows beside the income (housing, land)."""
-    return list(procedure.ranking_rows(village_code, year))
+def ranking(user, village_code: str, year: int) -> dict:
+    """三比 for a village and year, as the page and the API show it: the applicants waiting,
+    in the order the ranking will give them (poorest first, RANKING_RULE), those beyond the
+    village's quota marked; those already ranked; whether the user may confirm it."""
+    left = procedure.quota_left(village_code, year)
+    waiting = list(procedure.ranking_rows(village_code, year))
+    return {
+        "village": village_code,
+        "year": year,
+        "rule": str(procedure.RANKING_RULE),
+        "quota_left": left,
+        "may_confirm": bool(waiting)
+        and procedure.PROCEDURE[Step.RANKING].allows(user, village_code),
+        "waiting": [
+            {
+                "place": place,
+                "application": application,
+                "beyond_quota": left is not None and place > left,
+            }
+            for place, application in enumerate(waiting, start=1)
+        ],
+        "ranked": ranked(village_code, year),
+    }
 
 
 def waiting_for(user, applications=None):

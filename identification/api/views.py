@@ -20,7 +20,6 @@ from core.models import Area
 from registry.selectors import current_income_year
 
 from .. import selectors
-from ..choices import Step
 from ..filtersets import ApplicationFilterSet, ComplaintFilterSet
 from ..services import complaints, notices, procedure
 from .serializers import (
@@ -163,25 +162,7 @@ class ApplicationViewSet(ReadAndActViewSet):
             procedure.ranking_confirm(
                 actor=request.user, village_code=village.code, year=year, note=query["note"]
             )
-        left = procedure.quota_left(village.code, year)
-        waiting = selectors.ranking_preview(village.code, year)
-        ranking = {
-            "village": village.code,
-            "year": year,
-            "rule": str(procedure.RANKING_RULE),
-            "quota_left": left,
-            "may_confirm": bool(waiting)
-            and procedure.PROCEDURE[Step.RANKING].allows(request.user, village.code),
-            "waiting": [
-                {
-                    "place": place,
-                    "beyond_quota": left is not None and place > left,
-                    "application": application,
-                }
-                for place, application in enumerate(waiting, start=1)
-            ],
-            "ranked": selectors.ranked(village.code, year),
-        }
+        ranking = selectors.ranking(request.user, village.code, year)
         return Response(RankingSerializer(ranking, context=self.get_serializer_context()).data)
 
 

@@ -213,7 +213,6 @@ def ranking(request):
         year = int(request.GET.get("year") or current_income_year())
     except ValueError:
         return HttpResponseBadRequest(_("年度须是整数。"))
-    may_confirm = procedure.PROCEDURE[Step.RANKING].allows(request.user, village.code)
     if request.method == "POST":
         try:
             ranked = procedure.ranking_confirm(
@@ -227,21 +226,8 @@ def ranking(request):
         else:
             messages.success(request, _("已确认 %(n)s 户的倒序排名。") % {"n": len(ranked)})
         return redirect(f"{request.path}?village={village.code}&year={year}")
-    rows = selectors.ranking_preview(village.code, year)
-    left = procedure.quota_left(village.code, year)
     return render(
         request,
         "identification/ranking.html",
-        {
-            "village": village,
-            "year": year,
-            "rows": [
-                (place, application, left is not None and place > left)
-                for place, application in enumerate(rows, start=1)
-            ],
-            "quota_left": left,
-            "rule": procedure.RANKING_RULE,
-            "may_confirm": may_confirm and bool(rows),
-            "ranked": selectors.ranked(village.code, year),
-        },
+        {**selectors.ranking(request.user, village.code, year), "village": village},
     )
