@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VerificationConfig(AppConfig):
+    name = "verification"
+    verbose_name = _("退出验收")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from operator import attrgetter
+
+        from core import history
+
+        from .models import Assessment
+
+        history.track(
+            Assessment,
+            area=attrgetter("area_id"),
+            household=attrgetter("household_id"),
+            name=str,
+        )
