@@ -43,7 +43,7 @@ def load_exit_standards(get_model) -> int:
             )
             items = []
             for position, (item_code, label, source, *rule) in enumerate(spec["items"], 1):
-                comparison, threshold = (rule + [None, None])[:2]
+                comparison, threshold = [*rule, None, None][:2]
                 if source == "incidence":
                     threshold = incidence
                 items.append(
