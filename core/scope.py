@@ -212,3 +212,16 @@ def post_for(user, action: str, area_code: str, level: str | None = None) -> str
         if prefix.startswith(held) and (level is None or len(held) == LEVEL_DIGITS[level]):
             return f"{post.role.name} · {post.area.name}"
     return ""
+
+
+def post_holding(user, role_code: str, area_code: str):
+    """The user's post of the role whose area contains the area (the nearest), or None: a
+    signature must be made in the role it is asked of, for that area."""
+    from .models import Post
+
+    prefix = significant_prefix(area_code)
+    posts = Post.objects.filter(user_id=user.pk, role_id=role_code).select_related("role", "area")
+    for post in posts.order_by("-area_id"):
+        if prefix.startswith(significant_prefix(post.area_id)):
+            return post
+    return None

@@ -123,6 +123,7 @@ class NoticePurpose(models.TextChoices):
     anti-return fund add theirs."""
 
     IDENTIFICATION = "identification", _("贫困户识别")
+    EXIT = "exit", _("脱贫退出")
 
 
 class NoticeLevel(models.TextChoices):

@@ -11,8 +11,13 @@ class VerificationConfig(AppConfig):
         from operator import attrgetter
 
         from core import history
+        from identification.choices import NoticePurpose
+        from identification.services.notices import register_subject
 
         from .models import Assessment
+        from .services.notices import ExitSubject
+
+        register_subject(NoticePurpose.EXIT, ExitSubject())
 
         history.track(
             Assessment,

@@ -236,6 +236,7 @@ class Evidence(models.Model):
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
+    digest = models.CharField(_("文件摘要"), max_length=64)  # in the snapshot: a swap shows
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

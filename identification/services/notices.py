@@ -149,45 +149,18 @@ def notice_publish(
             }
     if errors:
         raise ValidationError(errors)
-    if level == L.COUNTY:
-        days, working, ends_on, state = 0, False, starts_on, NoticeState.PUBLISHED
-    else:
-        days, working = notice_period(area.code, level)
-        ends_on, state = period_end(starts_on, days, working), NoticeState.RUNNING
-    notice = Notice.objects.create(
+    notice = notice_post(
+        actor=actor,
         purpose=NoticePurpose.IDENTIFICATION,
         level=level,
         area=area,
         year=year,
         title=_("%(area)s%(year)s年度贫困人口识别%(level)s")
-        % {
-            "area": area.name,
-            "year": year,
-            "level": L(level).label,
-        },
+        % {"area": area.name, "year": year, "level": L(level).label},
         starts_on=starts_on,
-        ends_on=ends_on,
-        days=days,
-        working_days=working,
-        where_to_object=where_to_object[:200],
-        state=state,
-        created_by=actor,
-        ended_at=timezone.now() if level == L.COUNTY else None,
-    )
-    application_type = ContentType.objects.get_for_model(Application)
-    NoticeItem.objects.bulk_create(
-        NoticeItem(
-            notice=notice,
-            position=position,
-            content_type=application_type,
-            object_id=application.pk,
-            household=application.household,
-            group=application.household.group,
-            head_name=application.household.head_name,
-            size=application.household.size,
-            reason=application.get_kind_display(),
-        )
-        for position, application in enumerate(cases, start=1)
+        where_to_object=where_to_object,
+        lines=[(a, a.household, a.get_kind_display()) for a in cases],
+        announcement=level == L.COUNTY,
     )
     if level == L.COUNTY:
         for application in cases:
@@ -195,19 +168,114 @@ def notice_publish(
     return notice
 
 
-def running_items():
-    """The lines of running notices about applications still on them."""
+def notice_post(
+    *,
+    actor,
+    purpose: str,
+    level: str,
+    area: Area,
+    year: int,
+    title: str,
+    starts_on: dt.date,
+    where_to_object: str,
+    lines: list[tuple],
+    announcement: bool = False,
+    least_days: int = 1,
+) -> Notice:
+    """Post a notice of `lines` (each: the case, its household, the reason shown) in the area:
+    a 公示 that runs the period its level has in the county (at least `least_days`), or an
+    announcement (公告), published at once. The caller has checked who may post it and what."""
+    if announcement:
+        days, working, ends_on, state = 0, False, starts_on, NoticeState.PUBLISHED
+    else:
+        days, working = notice_period(area.code, level)
+        days = max(days, least_days)
+        ends_on, state = period_end(starts_on, days, working), NoticeState.RUNNING
+    notice = Notice.objects.create(
+        purpose=purpose,
+        level=level,
+        area=area,
+        year=year,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        days=days,
+        working_days=working,
+        where_to_object=where_to_object[:200],
+        state=state,
+        created_by=actor,
+        ended_at=timezone.now() if announcement else None,
+    )
+    NoticeItem.objects.bulk_create(
+        NoticeItem(
+            notice=notice,
+            position=position,
+            content_type=ContentType.objects.get_for_model(case),
+            object_id=case.pk,
+            household=household,
+            group=household.group if household else "",
+            head_name=household.head_name if household else str(case),
+            size=household.size if household else None,
+            reason=str(reason)[:200],
+        )
+        for position, (case, household, reason) in enumerate(lines, start=1)
+    )
+    return notice
+
+
+def running_items(model=Application):
+    """The lines of running notices about cases (applications, unless told) still on them."""
     return NoticeItem.objects.running().filter(
-        content_type=ContentType.objects.get_for_model(Application)
+        content_type=ContentType.objects.get_for_model(model)
     )
 
 
-def held_by_objection():
-    """The ids of applications an objection not yet decided holds, on whatever notice."""
+def held_by_objection(model=Application):
+    """The ids of cases (applications, unless told) an objection not yet decided holds, on
+    whatever notice."""
     return Objection.objects.filter(
         state=ObjectionState.OPEN,
-        item__content_type=ContentType.objects.get_for_model(Application),
+        item__content_type=ContentType.objects.get_for_model(model),
     ).values("item__object_id")
+
+
+class Subject:
+    """What the lines of notices of one purpose are about, and what the board does to them:
+    identification's applications here; verification registers its exit assessments."""
+
+    model = Application
+
+    def waiting(self, notice: Notice, item: NoticeItem) -> bool:
+        """Whether the case still waits at this notice (an objection after its end holds it)."""
+        return Application.objects.filter(pk=item.object_id, step=LEVEL_STEP[notice.level]).exists()
+
+    def send_back(self, notice: Notice, item: NoticeItem, *, actor, decision: str, to: str):
+        """An upheld objection: the case goes back to the step named, unless it is finished."""
+        application = Application.objects.select_for_update().get(pk=item.object_id)
+        if application.finished:
+            return
+        if to not in earlier_steps(application):
+            raise ValidationError({"send_back_to": _("异议成立的，请选择退回重核的环节。")})
+        record_step(
+            application,
+            actor=actor,
+            rule=rule_for(notice.level),
+            outcome=Outcome.SENT_BACK,
+            note=_("异议成立：%(decision)s") % {"decision": decision},
+            to=to,
+            notice=notice,
+        )
+
+    def move_on(self, notice: Notice, item: NoticeItem) -> None:
+        _move_on_if_clear(notice, item)
+
+
+SUBJECTS: dict[str, Subject] = {NoticePurpose.IDENTIFICATION: Subject()}
+
+
+def register_subject(purpose: str, subject: Subject) -> None:
+    """Another app's notices (exits, projects …): called from its AppConfig.ready()."""
+    SUBJECTS[purpose] = subject
 
 
 def _on_running_notice(applications) -> bool:
@@ -278,8 +346,9 @@ def notices_close_ended(today: dt.date | None = None) -> int:
                 continue  # another run has it
             notice.state, notice.ended_at = NoticeState.ENDED, timezone.now()
             notice.save(update_fields=["state", "ended_at"])
+            subject = SUBJECTS[notice.purpose]
             for item in notice.items.filter(withdrawn=False):
-                _move_on_if_clear(notice, item)
+                subject.move_on(notice, item)
             ended += 1
     return ended
 
@@ -336,10 +405,7 @@ def objection_record(
     if notice.state == NoticeState.PUBLISHED:
         errors["notice"] = _("公告不受理异议；对公告有意见的，请按信访举报登记。")
     elif item.withdrawn or (
-        notice.state == NoticeState.ENDED
-        and not Application.objects.filter(
-            pk=item.object_id, step=LEVEL_STEP[notice.level]
-        ).exists()
+        notice.state == NoticeState.ENDED and not SUBJECTS[notice.purpose].waiting(notice, item)
     ):
         errors["item"] = _("该对象已不在公示中，请按信访举报登记。")
     if item.notice_id != notice.pk:
@@ -400,9 +466,7 @@ def objection_decide(
     if not decision:
         raise ValidationError({"decision": _("请写明核查结论。")})
     item = current.item
-    application = Application.objects.select_for_update().get(pk=item.object_id)
-    if upheld and not application.finished and send_back_to not in earlier_steps(application):
-        raise ValidationError({"send_back_to": _("异议成立的，请选择退回重核的环节。")})
+    subject = SUBJECTS[notice.purpose]
     before = history.snapshot(current)
     current.state = ObjectionState.UPHELD if upheld else ObjectionState.NOT_UPHELD
     current.decision = decision
@@ -419,16 +483,7 @@ def objection_decide(
     if upheld:
         item.withdrawn = True
         item.save(update_fields=["withdrawn"])
-        if not application.finished:
-            record_step(
-                application,
-                actor=actor,
-                rule=rule_for(notice.level),
-                outcome=Outcome.SENT_BACK,
-                note=_("异议成立：%(decision)s") % {"decision": decision},
-                to=send_back_to,
-                notice=notice,
-            )
+        subject.send_back(notice, item, actor=actor, decision=decision, to=send_back_to)
     elif notice.state == NoticeState.ENDED:
-        _move_on_if_clear(notice, item)
+        subject.move_on(notice, item)
     return current

@@ -34,16 +34,22 @@ def status_values(
     year: int | None = None,
     reason: str = "",
     note: str = "",
+    annulling_exit: bool = False,
 ) -> dict:
     """The status fields after a move to `to`, from the household's current ones: the year is
     the identification year on entry, the exit year on exit, the return year on a return (a
-    migration import may not know it). Raises ValidationError (at the field) when the move
-    lacks what it needs."""
+    migration import may not know it); an exit annulled as false (`annulling_exit`) never
+    happened, so it leaves no exit year and is no return. Raises ValidationError (at the
+    field) when the move lacks what it needs."""
     if to not in S.values:
         raise ValidationError({"status": _("未知的户状态：%(value)s") % {"value": to}})
     values = {name: current.get(name) for name in HOUSEHOLD_STATUS_FIELDS}
     values.update(status=to, removal_reason="", removal_note="")
-    if to == S.REGISTERED:
+    if to == S.REGISTERED and annulling_exit:
+        if current.get("status") != S.EXITED:
+            raise ValidationError({"status": _("只有已脱贫户的退出可以撤销。")})
+        values["exit_year"] = None
+    elif to == S.REGISTERED:
         if current.get("status") == S.EXITED:
             values["return_year"] = year
         else:
@@ -68,6 +74,7 @@ def household_status_set(
     reason: str = "",
     note: str = "",
     action: str = Action.APPROVE,
+    annulling_exit: bool = False,
 ) -> Household:
     """Move a household to another status. `source` names what decided it (a procedure step,
     a signature, an import), and is kept in the history; `action` is what the caller's step
@@ -92,6 +99,7 @@ def household_status_set(
         year=year,
         reason=reason,
         note=note,
+        annulling_exit=annulling_exit,
     )
     for name, value in values.items():
         setattr(current, name, value)
