@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("registry.urls")),
     path("", include("identification.urls")),
+    path("", include("verification.urls")),
 ]
 
 handler404 = "core.api.views.not_found"

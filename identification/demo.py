@@ -176,8 +176,11 @@ def _post_holder(role: str, area: Area):
     return post.user if post else None
 
 
-def _applicants(cadre, village: Area, year: int, count: int, rng) -> list[Household]:
-    """New applicant households of the village, each with this year's income below the line."""
+def _applicants(
+    cadre, village: Area, year: int, count: int, rng, ratio=(0.45, 0.9)
+) -> list[Household]:
+    """New applicant households of the village, each with this year's per-capita income a
+    `ratio` of the line (below it, unless told)."""
     people = PeopleFactory(rng)
     line = registry_selectors.poverty_lines()[year].amount
     households, serial = [], Household.objects.filter(village=village).count()
@@ -194,7 +197,7 @@ def _applicants(cadre, village: Area, year: int, count: int, rng) -> list[Househ
             )
         except ValidationError:
             continue  # an ID number the county's demo already gave someone
-        per_capita = line * Decimal(str(rng.uniform(0.45, 0.9)))
+        per_capita = line * Decimal(str(rng.uniform(*ratio)))
         income_record(
             actor=cadre,
             household=household,

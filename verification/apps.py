@@ -14,6 +14,10 @@ class VerificationConfig(AppConfig):
         from identification.choices import NoticePurpose
         from identification.services.notices import register_subject
 
+        from . import (
+            demo,  # noqa: F401  (adds signers and assessments to seed_demo)
+            panels,  # noqa: F401  (what waits for a signature, on the home page)
+        )
         from .models import Assessment
         from .services.notices import ExitSubject
 

@@ -48,7 +48,7 @@ PREPARE = {
 EDITABLE = (A.DRAFT, A.RETURNED)
 # 义务教育: children from 6 to 15 at the start of the school year (1 September).
 SCHOOL_AGES = range(6, 16)
-IN_COMPULSORY_SCHOOL = {
+IN_SCHOOL = {
     SchoolStatus.PRIMARY,
     SchoolStatus.GRADE_7,
     SchoolStatus.GRADE_8,
@@ -171,13 +171,13 @@ def _item_from(assessment: Assessment, item: StandardItem) -> AssessmentItem:
 
 def evaluate(assessment: Assessment) -> None:
     """(Re)compute every item the registry can answer, from the registry as it is now."""
-    facts = _Facts(assessment)
+    facts = Facts(assessment)
     for item in assessment.items.exclude(source=ItemSource.ENTERED):
         item.value, item.number, item.passed = facts.value_of(item)
         item.save(update_fields=["value", "number", "passed"])
 
 
-class _Facts:
+class Facts:
     """The registry's answers for one assessment, each read once."""
 
     def __init__(self, assessment: Assessment):
@@ -218,9 +218,9 @@ class _Facts:
     def _education(self, item):
         start = dt.date(self.assessment.year, 9, 1)
         of_age = [
-            m for m in self.members if m.birth_date and _age(m.birth_date, start) in SCHOOL_AGES
+            m for m in self.members if m.birth_date and age(m.birth_date, start) in SCHOOL_AGES
         ]
-        out = [m.name for m in of_age if m.school_status not in IN_COMPULSORY_SCHOOL]
+        out = [m.name for m in of_age if m.school_status not in IN_SCHOOL]
         if not of_age:
             return _("无义务教育阶段人口"), None, True
         if out:
@@ -273,7 +273,7 @@ class _Facts:
         return value, found.rate, _compare(found.rate, item)
 
 
-def _age(born: dt.date, on: dt.date) -> int:
+def age(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 

@@ -1,0 +1,27 @@
+"""What exit verification adds to the home page (assessments waiting for the user's signature,
+or sent back to be checked again) and to a household's page (its exit assessments)."""
+
+from registry.panels import home_panel, household_panel
+
+from . import selectors
+
+
+@home_panel
+def signing(request):
+    awaiting = selectors.awaiting_signature(request.user, limit=20)
+    returned = selectors.returned_to(request.user, limit=20)
+    if not awaiting and not returned:
+        return None
+    return {
+        "template": "verification/_home_signing.html",
+        "awaiting": awaiting,
+        "returned": returned,
+    }
+
+
+@household_panel
+def exit_assessments(request, household):
+    listed = list(household.exit_assessments.order_by("-pk")[:5])
+    if not listed:
+        return None
+    return {"template": "verification/_household_exits.html", "assessments": listed}

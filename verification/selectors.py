@@ -1,0 +1,211 @@
+"""Reads of exit verification for the pages and the API: assessments in the user's scope, what
+waits for the user's signature, the planned-exit (预脱贫) list with what each household still
+lacks, plan against actual, and the incidence table by area."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from core import scope
+from core.choices import Action, AreaLevel
+from core.models import Area, Post
+from registry.choices import HouseholdStatus
+from registry.models import Household
+
+from .choices import AssessmentState, ExitLevel, ItemSource
+from .models import Assessment, SignOffRole
+from .services import assessments as assessment_rules
+from .services import signatures as signature_rules
+from .services.incidence import Incidence, incidence_below, incidence_of
+from .services.notices import notice_cleared
+from .services.standards import standard_for
+
+A = AssessmentState
+AREA_LEVELS = {
+    AreaLevel.VILLAGE: ExitLevel.VILLAGE,
+    AreaLevel.TOWNSHIP: ExitLevel.TOWNSHIP,
+    AreaLevel.COUNTY: ExitLevel.COUNTY,
+}
+
+
+def assessments_for(user):
+    return Assessment.objects.restrict(user, Action.VIEW).select_related(
+        "area", "household", "standard"
+    )
+
+
+def assessment_items(assessment: Assessment):
+    return assessment.items.prefetch_related("evidence").order_by("position")
+
+
+def assessment_signatures(assessment: Assessment):
+    return assessment.signatures.select_related("role", "snapshot").order_by("pk")
+
+
+def awaiting_signature(user, limit: int = 50) -> list[Assessment]:
+    """Assessments put to signature whose next signer is a role the user holds there."""
+    roles = set(Post.objects.filter(user_id=user.pk).values_list("role_id", flat=True))
+    levels = set(SignOffRole.objects.filter(role_id__in=roles).values_list("level", flat=True))
+    if not levels:
+        return []
+    candidates = assessments_for(user).filter(state=A.SIGNING, level__in=levels).order_by("pk")
+    return [a for a in candidates[: limit * 4] if signature_rules.may_sign(user, a)][:limit]
+
+
+def returned_to(user, limit: int = 50) -> list[Assessment]:
+    """Assessments sent back that the user prepares (to check again and resubmit)."""
+    returned = assessments_for(user).filter(state=A.RETURNED).order_by("pk")[: limit * 4]
+    return [a for a in returned if assessment_rules.may_prepare(user, a.level, a.area_id)][:limit]
+
+
+def noticeable(village: Area, year: int):
+    """The village's household assessments of the year put to signature and on no running
+    notice, nor held by an objection: what its exit notice may list."""
+    from identification.services import notices as board
+
+    return (
+        Assessment.objects.filter(
+            area=village, level=ExitLevel.HOUSEHOLD, state=A.SIGNING, year=year
+        )
+        .exclude(pk__in=board.running_items(Assessment).values("object_id"))
+        .exclude(pk__in=board.held_by_objection(Assessment))
+        .select_related("household")
+        .order_by("household__group", "household__number")
+    )
+
+
+def assessment_actions(user, assessment: Assessment) -> dict:
+    """What the user may do with the assessment now, for its page and the API to offer."""
+    prepares = assessment_rules.may_prepare(user, assessment.level, assessment.area_id)
+    editable = assessment.state in assessment_rules.EDITABLE
+    county = assessment.area_id[:6].ljust(12, "0")
+    return {
+        "enter": prepares and editable,
+        "submit": prepares and editable,
+        "sign": signature_rules.may_sign(user, assessment),
+        "revoke": assessment.state == A.APPROVED and scope.allows(user, Action.APPROVE, county),
+    }
+
+
+def signing_status(assessment: Assessment) -> dict:
+    """Where the chain stands: the roles in order, who signed each in the current round, and
+    the one it waits for; for a household, whether its notice has cleared."""
+    snapshot = signature_rules.current_snapshot(assessment)
+    signed = {
+        s.position: s
+        for s in signature_rules.signed_in_round(assessment, snapshot).select_related("role")
+    }
+    waiting = signature_rules.next_signer(assessment)
+    notice = None
+    if assessment.level == ExitLevel.HOUSEHOLD and assessment.state == A.SIGNING:
+        cleared, why = notice_cleared(assessment)
+        notice = {"cleared": cleared, "why": why}
+    return {
+        "chain": [
+            {"role": role, "signature": signed.get(role.position), "next": role == waiting}
+            for role in signature_rules.chain_of(assessment.level)
+        ],
+        "snapshot": snapshot,
+        "notice": notice,
+    }
+
+
+# --- the planned-exit list ---------------------------------------------------------------------
+
+
+@dataclass
+class PlannedRow:
+    household: Household
+    failing: list  # the items it still fails (or cannot yet be judged), with their values
+    assessment: Assessment | None
+
+
+def planned_exits(village: Area, year: int) -> list[PlannedRow]:
+    """预脱贫: the village's households planned to exit in `year`, each with the items of its
+    standard it still fails, read from the registry now (entered items wait for the check),
+    and its assessment under way or done, if any."""
+    households = list(
+        Household.objects.filter(village=village, planned_exit_year=year)
+        .filter(Q(status=HouseholdStatus.REGISTERED) | Q(exit_year=year))
+        .order_by("group", "number")
+    )
+    standard = standard_for(ExitLevel.HOUSEHOLD, village.code, year)
+    latest = {}
+    for assessment in Assessment.objects.filter(household__in=households, year=year).order_by("pk"):
+        latest[assessment.household_id] = assessment
+    rows = []
+    for household in households:
+        failing = []
+        if standard is not None and household.status == HouseholdStatus.REGISTERED:
+            preview = Assessment(
+                level=ExitLevel.HOUSEHOLD, area=village, household=household, year=year
+            )
+            facts = assessment_rules.Facts(preview)
+            for item in standard.items.order_by("position"):
+                if item.source == ItemSource.ENTERED:
+                    continue
+                value, _number, passed = facts.value_of(item)
+                if passed is not True:
+                    failing.append({"label": item.label, "value": value})
+        rows.append(PlannedRow(household, failing, latest.get(household.pk)))
+    return rows
+
+
+def plan_against_actual(area: Area, year: int) -> dict:
+    """How many households were planned to exit in `year` in the area, and how many did."""
+    households = scope.within(Household.objects.all(), area.code)
+    counts = households.aggregate(
+        planned=Count("pk", filter=Q(planned_exit_year=year)),
+        exited=Count("pk", filter=Q(exit_year=year, status=HouseholdStatus.EXITED)),
+        planned_exited=Count(
+            "pk", filter=Q(planned_exit_year=year, exit_year=year, status=HouseholdStatus.EXITED)
+        ),
+    )
+    return counts
+
+
+# --- incidence -----------------------------------------------------------------------------------
+
+
+@dataclass
+class IncidenceRow:
+    incidence: Incidence
+    threshold: object  # Decimal or None
+    meets: bool | None
+    exited: bool
+
+
+def incidence_table(area: Area, year: int) -> list[IncidenceRow]:
+    """The areas one level below `area`, each with its incidence, the threshold of its exit
+    standard and whether it meets it, and whether it has exited."""
+    rows = []
+    found = incidence_below(area, year)
+    exited = set(
+        Area.objects.filter(
+            pk__in=[row.area.pk for row in found],
+            areaexit__revoked=False,
+        ).values_list("pk", flat=True)
+    )
+    for row in found:
+        rows.append(_with_threshold(row, year, row.area.pk in exited))
+    return rows
+
+
+def incidence_summary(area: Area, year: int) -> IncidenceRow:
+    found = incidence_of(area, year)
+    return _with_threshold(found, year, area.areaexit_set.filter(revoked=False).exists())
+
+
+def _with_threshold(found: Incidence, year: int, exited: bool) -> IncidenceRow:
+    level = AREA_LEVELS.get(found.area.level)
+    threshold = None
+    if level is not None:
+        standard = standard_for(level, found.area.code, year)
+        item = standard.items.filter(source=ItemSource.INCIDENCE).first() if standard else None
+        threshold = item.threshold if item else None
+    return IncidenceRow(found, threshold, found.meets(threshold), exited)
+
+
+def may_start_area(user, area: Area) -> bool:
+    level = AREA_LEVELS.get(area.level)
+    return level is not None and assessment_rules.may_prepare(user, level, area.code)
