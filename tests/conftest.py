@@ -14,6 +14,9 @@ from core.posts import post_grant
 
 from .factories import make_household
 
+# The signers and the ready household of exit verification, for its tests and the browser's.
+pytest_plugins = ["tests.verification.fixtures"]
+
 if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
     pytest.exit("The suite runs on PostgreSQL: set DATABASE_URL (make test does).", returncode=2)
 

@@ -25,7 +25,7 @@ from verification.services.standards import standard_for
 
 from ..conftest import VILLAGE_A, VILLAGE_B
 from ..factories import make_household, member_data
-from .conftest import signer
+from .fixtures import signer
 
 WHERE = "岔口驿村村委会 0935-3120001"
 

@@ -11,7 +11,7 @@ from identification.services import notices as board
 from verification.models import Assessment, Evidence
 
 from ..conftest import VILLAGE_A
-from .conftest import signer
+from .fixtures import signer
 
 WHERE = "岔口驿村村委会 0935-3120001"
 

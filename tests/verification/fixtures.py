@@ -1,5 +1,6 @@
-"""Signers of the "4342" chain in village A and its township and county, and a registered
-household of village A that meets the exit standard."""
+"""Fixtures of exit verification, loaded by tests/conftest.py for every test folder: the
+signers of the "4342" chain in village A, and a registered household of village A that meets
+the exit standard."""
 
 from decimal import Decimal
 
