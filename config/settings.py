@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionEnum": "identification.api.serializers.DECISIONS",
         "ConditionEnum": "identification.choices.Condition",
         "NoticeLevelEnum": "identification.choices.NoticeLevel",
+        "ExitLevelEnum": "verification.choices.ExitLevel",
+        "AssessmentStateEnum": "verification.choices.AssessmentState",
     },
 }
 

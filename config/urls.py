@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("registry.api.urls")),
     path("api/", include("identification.api.urls")),
+    path("api/", include("verification.api.urls")),
     path("", include("core.urls")),
     path("", include("registry.urls")),
     path("", include("identification.urls")),

@@ -1,7 +1,21 @@
 """What every API view of every app shares: area scope and what a reader may see."""
 
+from rest_framework import mixins, viewsets
+from rest_framework.parsers import MultiPartParser
+
 from ..choices import Action
 from ..presenter import Presenter
+from .parsers import SafeJSONParser
+
+# Forms, photos and evidence come as multipart; everything else as JSON.
+UPLOADS = [SafeJSONParser, MultiPartParser]
+
+
+def validated(serializer_class, data, **context) -> dict:
+    """A request typed by a serializer (400 at the field when it is not)."""
+    serializer = serializer_class(data=data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 class ScopedViewMixin:
@@ -41,3 +55,13 @@ class ScopedSerializerMixin:
             request = self.context.get("request")
             presenter = Presenter(getattr(request, "user", None))
         return presenter.data(data, area_code)
+
+
+class ReadAndActViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Records read in the user's scope and moved by POSTs to the services (a procedure's
+    steps, not edits of fields)."""
+
+    def validated(self, serializer_class) -> dict:
+        return validated(serializer_class, self.request.data, **self.get_serializer_context())

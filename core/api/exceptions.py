@@ -5,7 +5,7 @@ whether DRF or a service found them; a stale edit is a 409 with the newer data.
 """
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -62,6 +62,9 @@ def exception_handler(exc, context):
             },
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        # A form body with more fields (or files) than Django reads: refused, not a 500.
+        exc = ParseError(_("请求中的字段或文件过多。"))
     if isinstance(exc, Http404):
         # The same words whether the record does not exist or lies in another area.
         exc = NotFound(_("记录不存在，或不在您负责的地区内。"))

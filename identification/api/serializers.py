@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import VERSION_HELP
 from core.choices import Action
 from core.models import Area
 from registry.choices import MonitoringCategory
@@ -30,7 +31,6 @@ DECISIONS = [
     (o, Outcome(o).label)
     for o in (Outcome.PASSED, Outcome.SENT_BACK, Outcome.REJECTED, Outcome.WITHDRAWN)
 ]
-VERSION_HELP = _("记录的当前版本号；他人已办理的返回 409 及当前记录。")
 
 
 def _user(serializer):
@@ -459,7 +459,3 @@ class ComplaintAnswerSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text=VERSION_HELP)
     upheld = serializers.BooleanField(help_text=_("反映是否属实。"))
     answer = serializers.CharField(max_length=4000)
-
-
-class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text=VERSION_HELP)

@@ -6,15 +6,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core import scope
-from core.api.base import ScopedViewMixin
-from core.api.parsers import SafeJSONParser
+from core.api.base import UPLOADS, ReadAndActViewSet, validated
 from core.api.schema import DETAIL
+from core.api.serializers import VersionSerializer
 from core.choices import Action, AreaLevel
 from core.models import Area
 from registry.selectors import current_income_year
@@ -40,18 +39,9 @@ from .serializers import (
     RankingSerializer,
     StepDataSerializer,
     StepSerializer,
-    VersionSerializer,
 )
 
 NO_VILLAGE = OpenApiResponse(DETAIL, _("行政村不存在，或不在您负责的地区内"))
-# Forms and photos come as multipart; everything else as JSON.
-UPLOADS = [SafeJSONParser, MultiPartParser]
-
-
-def _validated(serializer_class, data, **context) -> dict:
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _under_data(error: ValidationError) -> ValidationError:
@@ -66,15 +56,6 @@ def _under_data(error: ValidationError) -> ValidationError:
             for name, messages in error.error_dict.items()
         }
     )
-
-
-class ReadAndActViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Records read in the user's scope and moved by POSTs to the services."""
-
-    def validated(self, serializer_class) -> dict:
-        return _validated(serializer_class, self.request.data, **self.get_serializer_context())
 
 
 @extend_schema(tags=["识别申请"])
@@ -152,7 +133,7 @@ class ApplicationViewSet(ReadAndActViewSet):
         if request.method == "POST":
             query = self.validated(RankingConfirmSerializer)
         else:
-            query = _validated(RankingQuerySerializer, request.query_params)
+            query = validated(RankingQuerySerializer, request.query_params)
         village = get_object_or_404(
             scope.restrict(Area.objects.filter(level=AreaLevel.VILLAGE), request.user, Action.VIEW),
             code=query["village"],
@@ -270,7 +251,7 @@ class ComplaintViewSet(ReadAndActViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         complaint = self.get_object()
-        data = _validated(
+        data = validated(
             ComplaintAssignSerializer, request.data, complaint=complaint, request=request
         )
         complaints.complaint_assign(actor=request.user, complaint=complaint, **data)

@@ -110,7 +110,13 @@ def seeded(households, superuser):
         content="该户家有轿车",
         household=household,
     )
+    from verification.models import ExitStandard
+    from verification.services.assessments import assessment_start
+
+    assessment = assessment_start(actor=superuser, household=household, year=2016)
     return {
+        "exit-standards": ExitStandard.objects.values_list("pk", flat=True).first(),
+        "exit-assessments": assessment.pk,
         "households": household.pk,
         "members": household.members.first().pk,
         "incomes": income.pk,
