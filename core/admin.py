@@ -82,6 +82,20 @@ class ScopedAdmin(admin.ModelAdmin):
         }
 
 
+class ReadOnlyMixin:
+    """Rows that change only through their services (or never): read in the admin, not added,
+    changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SuperuserEditsMixin:
     """Shared structure (areas): every post may read its part, superusers change it."""
 
@@ -289,7 +303,7 @@ class ImportJobAdmin(OwnRunsMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Who viewed, searched or exported personal data: read by system administrators."""
 
     list_display = ["at", "username", "kind", "what", "count", "address"]
@@ -303,12 +317,3 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

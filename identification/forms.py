@@ -346,12 +346,13 @@ class ObjectionDecisionForm(forms.Form):
         label=_("核查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, objection, application, **kwargs):
+    def __init__(self, *args, objection, send_back_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = objection.version
-        self.fields["send_back_to"].choices = [("", "---------")] + [
-            (step, Step(step).label) for step in procedure.earlier_steps(application)
-        ]
+        if send_back_choices:
+            self.fields["send_back_to"].choices = [("", "---------"), *send_back_choices]
+        else:  # the case goes back to be checked again as a whole
+            del self.fields["send_back_to"]
 
 
 # --- complaints -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -244,6 +245,16 @@ class Subject:
     identification's applications here; verification registers its exit assessments."""
 
     model = Application
+    url_name = "application-detail"
+
+    def case_url(self, item: NoticeItem) -> str:
+        return reverse(self.url_name, args=[item.object_id])
+
+    def send_back_choices(self, item: NoticeItem) -> list[tuple[str, str]]:
+        """The steps an upheld objection may send the case back to (none: it goes back to be
+        checked again as a whole)."""
+        application = Application.objects.get(pk=item.object_id)
+        return [(step, S(step).label) for step in earlier_steps(application)]
 
     def waiting(self, notice: Notice, item: NoticeItem) -> bool:
         """Whether the case still waits at this notice (an objection after its end holds it)."""

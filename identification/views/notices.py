@@ -18,7 +18,7 @@ from registry.selectors import current_income_year
 from .. import selectors
 from ..choices import NoticeLevel, NoticeState
 from ..forms import NoticeForm, ObjectionDecisionForm, ObjectionForm
-from ..models import Application, Objection
+from ..models import Objection
 from ..services import notices
 from .procedure import add_errors
 
@@ -103,13 +103,15 @@ def _detail_page(request, notice, objection_form=None, decision_forms=None, stat
     items = list(selectors.notice_items(notice))
     decision_forms = decision_forms or {}
     listed = list(notice.objections.select_related("item", "recorded_by", "decided_by"))
-    cases = Application.objects.in_bulk({o.item.object_id for o in listed if o.item_id})
+    subject = notices.SUBJECTS[notice.purpose]
+    for item in items:
+        item.case_url = subject.case_url(item)
     objections = []
     for objection in listed:
         form = None
         if may_decide and objection.state == "open" and objection.item_id:
             form = decision_forms.get(objection.pk) or ObjectionDecisionForm(
-                objection=objection, application=cases[objection.item.object_id]
+                objection=objection, send_back_choices=subject.send_back_choices(objection.item)
             )
         objections.append((objection, form))
     return render(
@@ -124,10 +126,6 @@ def _detail_page(request, notice, objection_form=None, decision_forms=None, stat
         },
         status=status,
     )
-
-
-def _application_of(objection: Objection) -> Application:
-    return Application.objects.get(pk=objection.item.object_id)
 
 
 @login_required
@@ -163,8 +161,11 @@ def objection_decide(request, pk: int):
     objection = get_object_or_404(
         Objection.objects.restrict(request.user).select_related("notice", "item"), pk=pk
     )
+    subject = notices.SUBJECTS[objection.notice.purpose]
     form = ObjectionDecisionForm(
-        request.POST, objection=objection, application=_application_of(objection)
+        request.POST,
+        objection=objection,
+        send_back_choices=subject.send_back_choices(objection.item),
     )
     if form.is_valid():
         try:

@@ -29,8 +29,9 @@ def test_the_demo_leaves_applications_at_every_step(db, capsys):
     assert set(DEMO_STEPS) >= {
         step for step in Step.values if step not in ("application", "withdrawn")
     }
-    assert Notice.objects.filter(state="running").count() == 2  # the village's, the township's
-    assert Notice.objects.filter(state="ended").count() == 2
+    running = Notice.objects.filter(purpose="identification", state="running")
+    assert running.count() == 2  # the village's, the township's
+    assert Notice.objects.filter(purpose="identification", state="ended").count() == 2
     assert Objection.objects.get().state == "open"
     done = Application.objects.get(step=Step.DONE)
     assert done.household.status == "registered"

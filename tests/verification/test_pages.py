@@ -9,6 +9,7 @@ from identification.demo import photo
 from identification.models import Notice
 from identification.services import notices as board
 from verification.models import Assessment, Evidence
+from verification.services.notices import exit_notice_publish
 
 from ..conftest import VILLAGE_A
 from .fixtures import signer
@@ -151,3 +152,40 @@ def test_the_incidence_table_drills_down_and_the_county_checks_the_chains(
     assert client.get("/exits/incidence/", {"area": "620622000000"}).status_code == 200
     assert "古浪" not in client.get("/exits/incidence/", {"area": "620622000000"}).text
     assert client.get("/exits/").status_code == 200
+
+
+def test_an_objection_to_an_exit_notice_is_decided_on_its_page(
+    client, cadre_a, household_signers, ready_household, this_years_line
+):
+    assessment = _prepared(client, cadre_a, ready_household, this_years_line.year)
+    notice = exit_notice_publish(
+        actor=cadre_a,
+        village_code=VILLAGE_A,
+        year=assessment.year,
+        assessments=[assessment.pk],
+        where_to_object=WHERE,
+    )
+    client.force_login(cadre_a)
+    item = notice.items.get()
+    client.post(
+        f"/notices/{notice.pk}/objections/",
+        {
+            "item": item.pk,
+            "objector_name": "李四",
+            "objector_contact": "13800000000",
+            "channel": "visit",
+            "received_on": notice.starts_on.isoformat(),
+            "content": "该户收入未如实登记。",
+        },
+    )
+    page = client.get(f"/notices/{notice.pk}/")
+    assert f'href="/exits/{assessment.pk}/"' in page.text
+    assert 'name="send_back_to"' not in page.text  # it goes back to be checked as a whole
+    objection = notice.objections.get()
+    decided = client.post(
+        f"/objections/{objection.pk}/decide/",
+        {"version": objection.version, "upheld": "1", "decision": "经核实属实。"},
+    )
+    assert decided.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.state == "returned" and "公示异议成立" in assessment.returned_reason

@@ -116,6 +116,10 @@ class ExitSubject(board.Subject):
     """The lines of an exit notice: household assessments waiting for their last signature."""
 
     model = Assessment
+    url_name = "assessment-detail"
+
+    def send_back_choices(self, item: NoticeItem) -> list[tuple[str, str]]:
+        return []
 
     def waiting(self, notice: Notice, item: NoticeItem) -> bool:
         return Assessment.objects.filter(pk=item.object_id, state=A.SIGNING).exists()
