@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionField
 from identification.forms import DATE, NUMBER, FilesField
+from identification.models import Finding
 from registry.selectors import current_income_year
 
 from .models import Assessment
@@ -80,6 +81,12 @@ class SignForm(forms.Form):
 
 class RevokeForm(forms.Form):
     version = VersionField()
+    finding = forms.ModelChoiceField(
+        label=_("据以撤销的问题"),
+        queryset=Finding.objects.none(),
+        required=False,
+        help_text=_("核查发现的问题或信访举报（信访举报均登记为问题）。"),
+    )
     reason = forms.CharField(
         label=_("撤销原因"),
         max_length=2000,
@@ -87,9 +94,13 @@ class RevokeForm(forms.Form):
         help_text=_("写明发现虚假退出的问题或信访举报，如“信访举报第 3 号核实属实”。"),
     )
 
-    def __init__(self, *args, assessment, **kwargs):
+    def __init__(self, *args, assessment, findings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = assessment.version
+        self.fields["finding"].queryset = findings
+        self.fields["finding"].label_from_instance = lambda f: (
+            f"{f.get_kind_display()}：{f.message[:60]}"
+        )
 
 
 class ExitNoticeForm(forms.Form):

@@ -154,6 +154,15 @@ class Assessment(Versioned):
         related_name="+",
     )
     revoke_reason = models.TextField(_("撤销原因"), blank=True)
+    revoke_finding = models.ForeignKey(
+        "identification.Finding",
+        verbose_name=_("据以撤销的问题"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("发现虚假退出的核查问题或信访举报。"),
+    )
 
     objects = AssessmentQuerySet.as_manager()
 

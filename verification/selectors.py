@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from core import scope
 from core.choices import Action, AreaLevel
 from core.models import Area, Post
+from identification.selectors import findings_for
 from registry.choices import HouseholdStatus
 from registry.models import Household
 
@@ -56,6 +57,15 @@ def returned_to(user, limit: int = 50) -> list[Assessment]:
     """Assessments sent back that the user prepares (to check again and resubmit)."""
     returned = assessments_for(user).filter(state=A.RETURNED).order_by("pk")[: limit * 4]
     return [a for a in returned if assessment_rules.may_prepare(user, a.level, a.area_id)][:limit]
+
+
+def revocation_findings(user, assessment: Assessment):
+    """The findings (a complaint's among them) that may be named as showing an exit false: the
+    household's, or those inside the area."""
+    found = findings_for(user).order_by("-pk")
+    if assessment.household_id:
+        return found.filter(household_id=assessment.household_id)
+    return scope.within(found, assessment.area_id)
 
 
 def noticeable(village: Area, year: int):

@@ -187,10 +187,18 @@ def _detail_page(
             "sign_form": sign_form
             or (SignForm(assessment=assessment, statement=statement) if actions["sign"] else None),
             "revoke_form": revoke_form
-            or (RevokeForm(assessment=assessment) if actions["revoke"] else None),
+            or (
+                RevokeForm(assessment=assessment, findings=_findings(request, assessment))
+                if actions["revoke"]
+                else None
+            ),
         },
         status=status,
     )
+
+
+def _findings(request, assessment):
+    return selectors.revocation_findings(request.user, assessment)
 
 
 @login_required
@@ -252,7 +260,9 @@ def assessment_act(request, pk: int, act: str):
                 request, _("已拒签，验收已退回。") if act == "refuse" else _("已签字。")
             )
         elif act == "revoke":
-            form = RevokeForm(request.POST, assessment=assessment)
+            form = RevokeForm(
+                request.POST, assessment=assessment, findings=_findings(request, assessment)
+            )
             if not form.is_valid():
                 return _detail_page(request, assessment, revoke_form=form, status=400)
             signature_rules.assessment_revoke(

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from core.models import Area, ChangeRecord
 from identification.demo import photo
 from identification.services import notices as board
+from identification.services.complaints import complaint_record
 from registry import services
 from registry.models import Household
 from verification.choices import AssessmentState
@@ -341,12 +342,39 @@ def test_the_county_revokes_a_false_exit(
         signatures.assessment_revoke(
             actor=county_office, assessment=assessment, version=assessment.version, reason=" "
         )
+    complaint = complaint_record(
+        actor=cadre_a,
+        channel="phone",
+        received_on=dt.date.today(),
+        concern="wrong_exit",
+        household=ready_household,
+        content="该户家有轿车，收入未如实登记。",
+    )
+    other = complaint_record(
+        actor=cadre_a,
+        channel="phone",
+        received_on=dt.date.today(),
+        concern="help",
+        household=make_household(village=VILLAGE_A, actor=cadre_a),
+        content="帮扶不落实。",
+    )
+    with pytest.raises(ValidationError) as unrelated:  # another household's finding
+        signatures.assessment_revoke(
+            actor=county_office,
+            assessment=assessment,
+            version=assessment.version,
+            reason="x",
+            finding=other.finding,
+        )
+    assert "finding" in unrelated.value.message_dict
     revoked = signatures.assessment_revoke(
         actor=county_office,
         assessment=assessment,
         version=assessment.version,
         reason="信访举报核实：该户家有轿车，收入未如实登记，属虚假脱贫。",
+        finding=complaint.finding,
     )
+    assert revoked.revoke_finding == complaint.finding
     household = Household.objects.get(pk=ready_household.pk)
     assert revoked.state == AssessmentState.REVOKED
     assert household.status == "registered" and household.exit_year is None

@@ -8,6 +8,7 @@ from core.models import Area
 from identification.demo import photo
 from identification.models import Notice
 from identification.services import notices as board
+from identification.services.complaints import complaint_record
 from verification.models import Assessment, Evidence
 from verification.services.notices import exit_notice_publish
 
@@ -46,7 +47,7 @@ def _prepared(client, cadre, household, year) -> Assessment:
 
 
 def test_a_cadre_prepares_and_four_signers_sign_through_the_pages(
-    client, cadre_a, household_signers, ready_household, this_years_line
+    client, cadre_a, county_office, household_signers, ready_household, this_years_line
 ):
     year = this_years_line.year
     client.force_login(cadre_a)
@@ -93,6 +94,24 @@ def test_a_cadre_prepares_and_four_signers_sign_through_the_pages(
     assert sheet.status_code == 200 and "贫困户脱贫退出验收表" in sheet.text
     for name in ("helper_a", "secretary_a", "team_leader_a", "liaison_a", "乡镇包村领导"):
         assert name in sheet.text
+    complaint = complaint_record(
+        actor=cadre_a,
+        channel="visit",
+        received_on=dt.date.today(),
+        concern="wrong_exit",
+        household=ready_household,
+        content="该户收入未如实登记。",
+    )
+    client.force_login(county_office)
+    detail = client.get(f"/exits/{assessment.pk}/")
+    assert "撤销退出" in detail.text and f'value="{complaint.finding_id}"' in detail.text
+    client.post(
+        f"/exits/{assessment.pk}/revoke/",
+        {"version": assessment.version, "finding": complaint.finding_id, "reason": "核实属实。"},
+    )
+    assessment.refresh_from_db()
+    assert assessment.state == "revoked" and assessment.revoke_finding_id == complaint.finding_id
+    assert "查看问题" in client.get(f"/exits/{assessment.pk}/").text
 
 
 def test_a_refusal_and_a_revocation_through_the_pages(

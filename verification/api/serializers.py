@@ -8,6 +8,7 @@ from rest_framework import serializers
 from core.api.serializers import VERSION_HELP, VersionSerializer
 from core.choices import Action
 from core.models import Area
+from identification.models import Finding
 from registry.models import Household
 
 from .. import selectors
@@ -118,6 +119,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "decided_at",
             "revoked_at",
             "revoke_reason",
+            "revoke_finding",
             "version",
         ]
         read_only_fields = fields
@@ -224,6 +226,20 @@ class SignSerializer(VersionSerializer):
 
 class ReasonSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class RevokeSerializer(ReasonSerializer):
+    finding = serializers.PrimaryKeyRelatedField(
+        queryset=Finding.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("据以撤销的问题（核查问题或信访举报登记的问题）。"),
+        error_messages={"does_not_exist": _("问题不存在，或不在您负责的地区内。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["finding"].queryset = Finding.objects.restrict(_user(self), Action.VIEW)
 
 
 class ExitNoticeSerializer(serializers.Serializer):

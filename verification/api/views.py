@@ -37,6 +37,7 @@ from .serializers import (
     ItemEnterSerializer,
     PlannedSerializer,
     ReasonSerializer,
+    RevokeSerializer,
     SignSerializer,
 )
 
@@ -178,13 +179,13 @@ class AssessmentViewSet(ReadAndActViewSet):
 
     @extend_schema(
         summary=_("撤销虚假退出（县扶贫办）"),
-        request=ReasonSerializer,
+        request=RevokeSerializer,
         responses=AssessmentDetailSerializer,
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         assessment = signature_rules.assessment_revoke(
-            actor=request.user, assessment=self.get_object(), **self.validated(ReasonSerializer)
+            actor=request.user, assessment=self.get_object(), **self.validated(RevokeSerializer)
         )
         return self._fresh(assessment)
 

@@ -210,10 +210,13 @@ def _decide(assessment: Assessment, *, actor) -> None:
 
 
 @transaction.atomic
-def assessment_revoke(*, actor, assessment: Assessment, version: int, reason: str) -> Assessment:
-    """An exit found false (by a finding or a complaint) is annulled by the county office: the
-    household is registered poor again, as if it had not exited (through the status service);
-    an area's exit is struck out. The signatures stay on record."""
+def assessment_revoke(
+    *, actor, assessment: Assessment, version: int, reason: str, finding=None
+) -> Assessment:
+    """An exit found false (by a finding or a complaint, whose finding is named) is annulled by
+    the county office: the household is registered poor again, as if it had not exited
+    (through the status service); an area's exit is struck out. The signatures stay on
+    record."""
     current = locking.lock(assessment, version)
     county = current.area_id[:6].ljust(12, "0")
     if not scope.allows(actor, Action.APPROVE, county):
@@ -223,6 +226,8 @@ def assessment_revoke(*, actor, assessment: Assessment, version: int, reason: st
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请写明撤销的原因（如核查发现的问题或信访举报）。")})
+    if finding is not None and not _concerns(finding, current):
+        raise ValidationError({"finding": _("所选问题与该验收的户或地区无关。")})
     before = history.snapshot(current)
     source = _("撤销%(assessment)s（验收第 %(pk)s 号）：%(reason)s") % {
         "assessment": current,
@@ -242,6 +247,7 @@ def assessment_revoke(*, actor, assessment: Assessment, version: int, reason: st
         AreaExit.objects.filter(assessment=current).update(revoked=True)
     current.state = A.REVOKED
     current.revoked_at, current.revoked_by, current.revoke_reason = timezone.now(), actor, reason
+    current.revoke_finding = finding
     current.version += 1
     current.save()
     history.record(
@@ -251,6 +257,12 @@ def assessment_revoke(*, actor, assessment: Assessment, version: int, reason: st
         actor=actor,
     )
     return current
+
+
+def _concerns(finding, assessment: Assessment) -> bool:
+    if assessment.household_id:
+        return finding.household_id == assessment.household_id
+    return finding.area_code.startswith(scope.significant_prefix(assessment.area_id))
 
 
 # --- verification of the chains -----------------------------------------------------------------
