@@ -225,3 +225,15 @@ def post_holding(user, role_code: str, area_code: str):
         if prefix.startswith(significant_prefix(post.area_id)):
             return post
     return None
+
+
+def role_reach(user, role_code: str) -> Reach:
+    """Where the user holds a post of the role (a signature is asked of a role, not an action)."""
+    from .models import Post
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOWHERE
+    areas = Post.objects.filter(user_id=user.pk, role_id=role_code).values_list(
+        "area_id", flat=True
+    )
+    return Reach(False, _minimal(significant_prefix(code) for code in areas))

@@ -80,6 +80,17 @@ class StandardItem(models.Model):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        household_sources = set(ItemSource.values) - {ItemSource.INCIDENCE, ItemSource.ENTERED}
+        if self.standard.level == ExitLevel.HOUSEHOLD and self.source == ItemSource.INCIDENCE:
+            raise ValidationError({"source": _("户的退出标准不能按贫困发生率取值。")})
+        if self.standard.level != ExitLevel.HOUSEHOLD and self.source in household_sources:
+            raise ValidationError({"source": _("地区的退出标准只能按贫困发生率取值或核查录入。")})
+        if self.threshold is not None and not self.comparison:
+            raise ValidationError({"comparison": _("有标准值的指标须选择比较方式。")})
+
 
 class SignOffRole(models.Model):
     """The "4342" chain: who signs an exit of a level, in order (4 for a household, 3 for a
@@ -136,6 +147,17 @@ class Assessment(Versioned):
         _("状态"), max_length=10, choices=AssessmentState.choices, default=AssessmentState.DRAFT
     )
     returned_reason = models.TextField(_("退回原因"), blank=True)
+    # Kept by the signature service: whose signature it waits for (what a signer's home page
+    # asks in one query), and the digest of the last signature (a removed last one shows).
+    next_role = models.ForeignKey(
+        Role,
+        verbose_name=_("待签字角色"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    chain_head = models.CharField(_("签字链末端摘要"), max_length=64, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),

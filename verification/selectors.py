@@ -4,22 +4,23 @@ lacks, plan against actual, and the incidence table by area."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from core import scope
 from core.choices import Action, AreaLevel
-from core.models import Area, Post
+from core.models import Area, Post, Role
 from identification.selectors import findings_for
+from registry import selectors as registry_selectors
 from registry.choices import HouseholdStatus
-from registry.models import Household
+from registry.models import Household, Income, Member
 
-from .choices import AssessmentState, ExitLevel, ItemSource
-from .models import Assessment, SignOffRole
+from .choices import AssessmentState, Decision, ExitLevel, ItemSource
+from .models import Assessment, Signature, Snapshot
 from .services import assessments as assessment_rules
 from .services import signatures as signature_rules
 from .services.incidence import Incidence, incidence_below, incidence_of
 from .services.notices import notice_cleared
-from .services.standards import standard_for
+from .services.standards import pick, standard_for, standards_of
 
 A = AssessmentState
 AREA_LEVELS = {
@@ -44,13 +45,28 @@ def assessment_signatures(assessment: Assessment):
 
 
 def awaiting_signature(user, limit: int = 50) -> list[Assessment]:
-    """Assessments put to signature whose next signer is a role the user holds there."""
+    """Assessments waiting for a role the user holds over their area and not yet signed by the
+    user this round (one holding two roles signs once), oldest first, in two queries."""
     roles = set(Post.objects.filter(user_id=user.pk).values_list("role_id", flat=True))
-    levels = set(SignOffRole.objects.filter(role_id__in=roles).values_list("level", flat=True))
-    if not levels:
-        return []
-    candidates = assessments_for(user).filter(state=A.SIGNING, level__in=levels).order_by("pk")
-    return [a for a in candidates[: limit * 4] if signature_rules.may_sign(user, a)][:limit]
+    waiting_for_me = Q(pk__in=[])
+    for role in roles:
+        waiting_for_me |= Q(next_role_id=role) & scope.role_reach(user, role).q("area__code")
+    latest = Snapshot.objects.filter(assessment=OuterRef("pk")).order_by("-round").values("pk")
+    found = list(
+        assessments_for(user)
+        .filter(state=A.SIGNING)
+        .filter(waiting_for_me)
+        .annotate(round_snapshot=Subquery(latest[:1]))
+        .order_by("pk")[: limit * 2]
+    )
+    signed = set(
+        Signature.objects.filter(
+            signer_id=user.pk,
+            decision=Decision.SIGNED,
+            snapshot_id__in=[a.round_snapshot for a in found],
+        ).values_list("assessment_id", flat=True)
+    )
+    return [a for a in found if a.pk not in signed][:limit]
 
 
 def returned_to(user, limit: int = 50) -> list[Assessment]:
@@ -88,32 +104,41 @@ def assessment_actions(user, assessment: Assessment) -> dict:
     """What the user may do with the assessment now, for its page and the API to offer."""
     prepares = assessment_rules.may_prepare(user, assessment.level, assessment.area_id)
     editable = assessment.state in assessment_rules.EDITABLE
-    county = assessment.area_id[:6].ljust(12, "0")
     return {
         "enter": prepares and editable,
         "submit": prepares and editable,
         "sign": signature_rules.may_sign(user, assessment),
-        "revoke": assessment.state == A.APPROVED and scope.allows(user, Action.APPROVE, county),
+        "revoke": assessment.state == A.APPROVED and signature_rules.may_revoke(user, assessment),
     }
 
 
 def signing_status(assessment: Assessment) -> dict:
-    """Where the chain stands: the roles in order, who signed each in the current round, and
-    the one it waits for; for a household, whether its notice has cleared."""
+    """Where the chain stands: the roles of the round in order (of the chain as set now, before
+    the first round), who signed each, and the one it waits for; for a household put to
+    signature, whether its notice has cleared."""
     snapshot = signature_rules.current_snapshot(assessment)
+    if snapshot is not None:
+        codes = snapshot.data["chain"]
+    else:
+        codes = assessment_rules.chain_of(assessment.level)
+    roles = Role.objects.in_bulk(codes)
     signed = {
         s.position: s
         for s in signature_rules.signed_in_round(assessment, snapshot).select_related("role")
     }
-    waiting = signature_rules.next_signer(assessment)
     notice = None
     if assessment.level == ExitLevel.HOUSEHOLD and assessment.state == A.SIGNING:
         cleared, why = notice_cleared(assessment)
         notice = {"cleared": cleared, "why": why}
     return {
         "chain": [
-            {"role": role, "signature": signed.get(role.position), "next": role == waiting}
-            for role in signature_rules.chain_of(assessment.level)
+            {
+                "position": position,
+                "role": roles[code],
+                "signature": signed.get(position),
+                "next": assessment.state == A.SIGNING and position == len(signed) + 1,
+            }
+            for position, code in enumerate(codes, start=1)
         ],
         "snapshot": snapshot,
         "notice": notice,
@@ -133,27 +158,43 @@ class PlannedRow:
 def planned_exits(village: Area, year: int) -> list[PlannedRow]:
     """预脱贫: the village's households planned to exit in `year`, each with the items of its
     standard it still fails, read from the registry now (entered items wait for the check),
-    and its assessment under way or done, if any."""
+    and its assessment under way or done, if any; in a fixed number of queries."""
     households = list(
         Household.objects.filter(village=village, planned_exit_year=year)
         .filter(Q(status=HouseholdStatus.REGISTERED) | Q(exit_year=year))
+        .prefetch_related(
+            Prefetch(
+                "members", queryset=Member.objects.live().order_by("pk"), to_attr="live_members"
+            ),
+            Prefetch("incomes", queryset=Income.objects.filter(year=year), to_attr="year_income"),
+        )
         .order_by("group", "number")
     )
     standard = standard_for(ExitLevel.HOUSEHOLD, village.code, year)
-    latest = {}
-    for assessment in Assessment.objects.filter(household__in=households, year=year).order_by("pk"):
-        latest[assessment.household_id] = assessment
+    items = [
+        item
+        for item in (standard.items.order_by("position") if standard else [])
+        if item.source != ItemSource.ENTERED
+    ]
+    lines = registry_selectors.poverty_lines()
+    latest = {
+        a.household_id: a
+        for a in Assessment.objects.filter(household__in=households, year=year).order_by("pk")
+    }
     rows = []
     for household in households:
         failing = []
-        if standard is not None and household.status == HouseholdStatus.REGISTERED:
+        if household.status == HouseholdStatus.REGISTERED:
             preview = Assessment(
                 level=ExitLevel.HOUSEHOLD, area=village, household=household, year=year
             )
-            facts = assessment_rules.Facts(preview)
-            for item in standard.items.order_by("position"):
-                if item.source == ItemSource.ENTERED:
-                    continue
+            facts = assessment_rules.Facts(
+                preview,
+                members=household.live_members,
+                income=household.year_income[0] if household.year_income else None,
+                lines=lines,
+            )
+            for item in items:
                 value, _number, passed = facts.value_of(item)
                 if passed is not True:
                     failing.append({"label": item.label, "value": value})
@@ -188,31 +229,39 @@ class IncidenceRow:
 def incidence_table(area: Area, year: int) -> list[IncidenceRow]:
     """The areas one level below `area`, each with its incidence, the threshold of its exit
     standard and whether it meets it, and whether it has exited."""
-    rows = []
     found = incidence_below(area, year)
     exited = set(
         Area.objects.filter(
-            pk__in=[row.area.pk for row in found],
-            areaexit__revoked=False,
+            pk__in=[row.area.pk for row in found], areaexit__revoked=False
         ).values_list("pk", flat=True)
     )
+    standards = {}
+    rows = []
     for row in found:
-        rows.append(_with_threshold(row, year, row.area.pk in exited))
+        level = AREA_LEVELS.get(row.area.level)
+        if level is not None and level not in standards:
+            standards[level] = standards_of(level, year)
+        rows.append(_with_threshold(row, standards.get(level, []), row.area.pk in exited))
     return rows
 
 
 def incidence_summary(area: Area, year: int) -> IncidenceRow:
-    found = incidence_of(area, year)
-    return _with_threshold(found, year, area.areaexit_set.filter(revoked=False).exists())
+    level = AREA_LEVELS.get(area.level)
+    return _with_threshold(
+        incidence_of(area, year),
+        standards_of(level, year) if level else [],
+        area.areaexit_set.filter(revoked=False).exists(),
+    )
 
 
-def _with_threshold(found: Incidence, year: int, exited: bool) -> IncidenceRow:
-    level = AREA_LEVELS.get(found.area.level)
-    threshold = None
-    if level is not None:
-        standard = standard_for(level, found.area.code, year)
-        item = standard.items.filter(source=ItemSource.INCIDENCE).first() if standard else None
-        threshold = item.threshold if item else None
+def _with_threshold(found: Incidence, standards: list, exited: bool) -> IncidenceRow:
+    standard = pick(standards, found.area.code)
+    item = (
+        next((i for i in standard.items.all() if i.source == ItemSource.INCIDENCE), None)
+        if standard
+        else None
+    )
+    threshold = item.threshold if item else None
     return IncidenceRow(found, threshold, found.meets(threshold), exited)
 
 

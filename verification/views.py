@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -117,7 +118,7 @@ def assessment_start(request):
     try:
         if request.POST.get("household"):
             household = get_object_or_404(
-                households_for(request.user), pk=request.POST["household"]
+                households_for(request.user), pk=_integer(request.POST["household"])
             )
             assessment = assessment_rules.assessment_start(
                 actor=request.user, household=household, year=year
@@ -125,10 +126,16 @@ def assessment_start(request):
             return redirect("assessment-detail", pk=assessment.pk)
         if request.POST.get("batch"):
             village = _area(request, AreaLevel.VILLAGE, "village")
-            started = assessment_rules.assessments_start_for_village(
+            started, skipped = assessment_rules.assessments_start_for_village(
                 actor=request.user, village=village, year=year
             )
             messages.success(request, _("已开始 %(n)s 户的退出验收。") % {"n": len(started)})
+            for household, why in skipped:
+                messages.error(
+                    request,
+                    _("%(name)s（%(number)s）未能开始：%(why)s")
+                    % {"name": household.head_name, "number": household.number, "why": why},
+                )
             return redirect(f"/exits/planned/?village={village.code}&year={year}")
         area = _area(request)
         level = selectors.AREA_LEVELS.get(area.level)
@@ -140,7 +147,16 @@ def assessment_start(request):
         return redirect("assessment-detail", pk=assessment.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("back") or "assessment-list")
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "assessment-list"
+    return redirect(back)
+
+
+def _integer(value: str) -> int:
+    if not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 def _assessment(request, pk: int) -> Assessment:
@@ -290,13 +306,16 @@ def sign_off_sheet(request, pk: int):
     """验收表: the assessment, its items and every signature of its last round, for print."""
     assessment = _assessment(request, pk)
     log_access(request, AccessLog.Kind.VIEW, _("验收表 %(a)s") % {"a": assessment})
+    signing = selectors.signing_status(assessment)
+    snapshot = signing["snapshot"]
     return render(
         request,
         "verification/sheet.html",
         {
             "assessment": assessment,
-            "items": selectors.assessment_items(assessment),
-            "signing": selectors.signing_status(assessment),
+            # What was signed for, once put to signature; before, what is being checked.
+            "items": snapshot.data["items"] if snapshot else selectors.assessment_items(assessment),
+            "signing": signing,
             "statement": signature_rules.STATEMENT,
         },
     )

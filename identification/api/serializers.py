@@ -300,7 +300,11 @@ class NoticePublishSerializer(serializers.Serializer):
 
 class ObjectionSerializer(serializers.ModelSerializer):
     head_name = serializers.CharField(source="item.head_name", read_only=True)
-    application = serializers.IntegerField(source="item.object_id", read_only=True)
+    case = serializers.IntegerField(
+        source="item.object_id",
+        read_only=True,
+        help_text=_("异议涉及的对象：识别公示为申请编号，脱贫退出公示为验收编号。"),
+    )
 
     class Meta:
         model = Objection
@@ -309,7 +313,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "notice",
             "item",
             "head_name",
-            "application",
+            "case",
             "objector_name",
             "objector_contact",
             "channel",

@@ -479,9 +479,10 @@ def objection_decide(
     item = current.item
     subject = SUBJECTS[notice.purpose]
     before = history.snapshot(current)
+    steps = {step for step, _label in subject.send_back_choices(item)} if upheld else set()
     current.state = ObjectionState.UPHELD if upheld else ObjectionState.NOT_UPHELD
     current.decision = decision
-    current.send_back_to = send_back_to if upheld else ""
+    current.send_back_to = send_back_to if send_back_to in steps else ""
     current.decided_by, current.decided_at = actor, timezone.now()
     current.version += 1
     current.save()

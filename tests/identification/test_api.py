@@ -130,7 +130,7 @@ def test_an_entry_goes_through_every_step_by_the_api(
         },
     )
     assert objection.status_code == 201, objection.json()
-    assert objection.json()["application"] == app_id
+    assert objection.json()["case"] == app_id
     end(notice["id"])
     assert cadre.get(f"/api/applications/{app_id}/").json()["step"] == Step.VILLAGE_NOTICE
     decided = cadre.post(

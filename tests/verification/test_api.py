@@ -112,3 +112,15 @@ def test_a_form_with_too_many_fields_is_refused_not_a_500(client, cadre_a):
         "/api/exits/notice/", crowded, content_type="application/x-www-form-urlencoded"
     )
     assert answer.status_code == 400 and "字段或文件过多" in answer.json()["detail"]
+
+
+def test_an_area_is_started_only_with_its_level(api, county_office, exit_reference):
+    body = {"area": "620623000000", "year": 2020}
+    missing = api(county_office).post("/api/exit-assessments/", body)
+    assert missing.status_code == 400 and "level" in missing.json()
+    started = api(county_office).post("/api/exit-assessments/", body | {"level": "county"})
+    assert started.status_code == 201 and started.json()["level"] == "county"
+    wrong = api(county_office).post(
+        "/api/exit-assessments/", {"area": "620623100200", "year": 2020, "level": "township"}
+    )
+    assert wrong.status_code == 400 and "不是" in wrong.json()["area"][0]

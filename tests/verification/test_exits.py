@@ -18,7 +18,7 @@ from identification.services.complaints import complaint_record
 from registry import services
 from registry.models import Household
 from verification.choices import AssessmentState
-from verification.models import AreaExit, Signature, Snapshot
+from verification.models import AreaExit, Assessment, Signature, Snapshot
 from verification.services import assessments, signatures
 from verification.services.incidence import incidence_below, incidence_of
 from verification.services.notices import exit_notice_publish
@@ -93,6 +93,46 @@ def _assessed(cadre, household, year):
     assessment.refresh_from_db()
     return assessments.assessment_submit(
         actor=cadre, assessment=assessment, version=assessment.version
+    )
+
+
+def _meeting_the_standard(actor, year):
+    """Another registered household of village A that meets Gansu's standard."""
+    household = make_household(
+        village=VILLAGE_A,
+        actor=actor,
+        identified=2016,
+        housing_safety="safe",
+        safe_drinking_water=True,
+        members=[member_data(medical_insurance=True)],
+    )
+    services.income_record(
+        actor=actor, household=household, year=year, data={"wage_income": Decimal("20000")}
+    )
+    return household
+
+
+def _exited(cadre, signers, household, year):
+    """Assessed, signed by the first three, noticed to its end, signed by the last."""
+    assessment = _assessed(cadre, household, year)
+    for user in signers[:3]:
+        sign(user, assessment)
+    noticed(cadre, assessment)
+    sign(signers[3], assessment)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def object_to(actor, notice, received_on):
+    return board.objection_record(
+        actor=actor,
+        notice=notice,
+        item=notice.items.get(),
+        objector_name="李四",
+        objector_contact="13800000000",
+        channel="visit",
+        received_on=received_on,
+        content="该户儿子常年在外务工，收入未如实登记。",
     )
 
 
@@ -270,16 +310,7 @@ def test_an_upheld_objection_to_the_exit_notice_sends_it_back(
         assessments=[assessment.pk],
         where_to_object=WHERE,
     )
-    objection = board.objection_record(
-        actor=cadre_a,
-        notice=notice,
-        item=notice.items.get(),
-        objector_name="李四",
-        objector_contact="13800000000",
-        channel="visit",
-        received_on=notice.starts_on,
-        content="该户儿子常年在外务工，收入未如实登记。",
-    )
+    objection = object_to(cadre_a, notice, notice.starts_on)
     board.notices_close_ended(today=notice.ends_on + dt.timedelta(days=1))
     with pytest.raises(ValidationError) as held:
         sign(liaison, assessment)
@@ -295,11 +326,7 @@ def test_an_upheld_objection_to_the_exit_notice_sends_it_back(
 def test_verify_signatures_finds_every_kind_of_tampering(
     cadre_a, household_signers, ready_household, this_years_line, capsys
 ):
-    assessment = _assessed(cadre_a, ready_household, this_years_line.year)
-    for user in household_signers[:3]:
-        sign(user, assessment)
-    noticed(cadre_a, assessment)
-    sign(household_signers[3], assessment)
+    assessment = _exited(cadre_a, household_signers, ready_household, this_years_line.year)
     call_command("verify_signatures", "--json")
     clean = json.loads(capsys.readouterr().out)
     assert clean == {"assessments": 1, "signatures": 4, "broken": []}
@@ -328,11 +355,7 @@ def test_verify_signatures_finds_every_kind_of_tampering(
 def test_the_county_revokes_a_false_exit(
     cadre_a, township_office, county_office, household_signers, ready_household, this_years_line
 ):
-    assessment = _assessed(cadre_a, ready_household, this_years_line.year)
-    for user in household_signers[:3]:
-        sign(user, assessment)
-    noticed(cadre_a, assessment)
-    sign(household_signers[3], assessment)
+    assessment = _exited(cadre_a, household_signers, ready_household, this_years_line.year)
     assessment.refresh_from_db()
     with pytest.raises(PermissionDenied):
         signatures.assessment_revoke(
@@ -446,11 +469,11 @@ def test_a_villages_planned_exits_are_started_as_a_batch(
 ):
     make_household(village=VILLAGE_A, actor=superuser, planned_exit_year=this_years_line.year + 1)
     village = Area.objects.get(code=VILLAGE_A)
-    started = assessments.assessments_start_for_village(
+    started, skipped = assessments.assessments_start_for_village(
         actor=cadre_a, village=village, year=this_years_line.year
     )
-    assert [a.household_id for a in started] == [ready_household.pk]
-    again = assessments.assessments_start_for_village(
+    assert [a.household_id for a in started] == [ready_household.pk] and skipped == []
+    again, _skipped = assessments.assessments_start_for_village(
         actor=cadre_a, village=village, year=this_years_line.year
     )
     assert again == []  # one under way already
@@ -463,3 +486,159 @@ def test_only_a_registered_household_is_assessed(cadre_a, superuser, exit_refere
     with pytest.raises(ValidationError) as refused:
         assessments.assessment_start(actor=cadre_a, household=applicant, year=2020)
     assert "在册贫困户" in str(refused.value)
+
+
+def test_a_round_keeps_the_chain_it_was_put_to_signature_with(
+    cadre_a, household_signers, ready_household, this_years_line
+):
+    from verification.models import SignOffRole
+
+    helper, secretary, leader, liaison = household_signers
+    assessment = _assessed(cadre_a, ready_household, this_years_line.year)
+    sign(helper, assessment)
+    SignOffRole.objects.filter(level="household", position=2).delete()  # edited mid-round
+    with pytest.raises(PermissionDenied):  # the round still waits for the secretary
+        sign(leader, assessment)
+    sign(secretary, assessment)
+    sign(leader, assessment)
+    noticed(cadre_a, assessment)
+    sign(liaison, assessment)
+    assessment.refresh_from_db()
+    assert assessment.state == AssessmentState.APPROVED and assessment.signatures.count() == 4
+
+
+def test_revoking_an_older_exit_leaves_a_later_status_alone(
+    cadre_a, county_office, household_signers, ready_household, this_years_line
+):
+    assessment = _exited(cadre_a, household_signers, ready_household, this_years_line.year)
+    # The household returned to poverty since (the 12345 procedure's re-entry).
+    services.household_status_set(
+        actor=county_office,
+        household=ready_household,
+        to="registered",
+        year=this_years_line.year,
+        source="返贫纳入",
+    )
+    assessment.refresh_from_db()
+    signatures.assessment_revoke(
+        actor=county_office, assessment=assessment, version=assessment.version, reason="虚假退出"
+    )
+    household = Household.objects.get(pk=ready_household.pk)
+    assert household.status == "registered" and household.return_year == this_years_line.year
+    assessment.refresh_from_db()
+    assert assessment.state == AssessmentState.REVOKED  # on record as false all the same
+
+
+def test_verify_signatures_finds_a_removed_last_signature_and_changed_evidence(
+    cadre_a, household_signers, ready_household, this_years_line
+):
+    from verification.models import AssessmentItem, Evidence
+
+    assessment = _assessed(cadre_a, ready_household, this_years_line.year)
+    sign(household_signers[0], assessment)
+    sign(household_signers[1], assessment)
+    assert signatures.verify_chains().broken == []
+    Signature.objects.filter(pk=Signature.objects.latest("pk").pk).delete()
+    assert any("最后的签字" in b["reason"] for b in signatures.verify_chains().broken)
+
+    year = this_years_line.year
+    other = _assessed(cadre_a, _meeting_the_standard(cadre_a, year), year)
+    AssessmentItem.objects.filter(assessment=other, code="food_clothing").update(note="改过")
+    evidence = Evidence.objects.get(item__assessment=other)
+    with evidence.file.open("wb") as stored:
+        stored.write(b"\x89PNG\r\n\x1a\n another picture")
+    reasons = [
+        b["reason"] for b in signatures.verify_chains().broken if b["assessment"] == other.pk
+    ]
+    assert any("在签字后被改动" in r for r in reasons)
+    assert any("文件已被替换" in r for r in reasons)
+
+
+def test_a_refusal_takes_the_household_off_its_running_notice(
+    cadre_a, household_signers, ready_household, this_years_line
+):
+    helper, secretary, *_rest = household_signers
+    assessment = _assessed(cadre_a, ready_household, this_years_line.year)
+    exit_notice_publish(
+        actor=cadre_a,
+        village_code=VILLAGE_A,
+        year=assessment.year,
+        assessments=[assessment.pk],
+        where_to_object=WHERE,
+    )
+    sign(helper, assessment)
+    sign(secretary, assessment, refuse=True, reason="须再核实。")
+    assessment.refresh_from_db()
+    assessment = assessments.assessment_submit(
+        actor=cadre_a, assessment=assessment, version=assessment.version
+    )
+    again = exit_notice_publish(  # the new round is noticed anew at once
+        actor=cadre_a,
+        village_code=VILLAGE_A,
+        year=assessment.year,
+        assessments=[assessment.pk],
+        where_to_object=WHERE,
+    )
+    assert again.items.count() == 1
+
+
+def test_an_objection_cannot_undo_an_approved_exit(
+    cadre_a, household_signers, ready_household, this_years_line
+):
+    assessment = _assessed(cadre_a, ready_household, this_years_line.year)
+    for user in household_signers[:3]:
+        sign(user, assessment)
+    notice = noticed(cadre_a, assessment)
+    sign(household_signers[3], assessment)
+    with pytest.raises(ValidationError) as late:  # the notice has ended and the case moved on
+        object_to(cadre_a, notice, notice.ends_on)
+    assert "item" in late.value.message_dict
+
+
+def test_what_waits_for_a_signer_is_found_in_a_few_queries(
+    cadre_a, household_signers, this_years_line, django_assert_max_num_queries
+):
+    from verification.selectors import awaiting_signature
+
+    for _n in range(4):
+        year = this_years_line.year
+        _assessed(cadre_a, _meeting_the_standard(cadre_a, year), year)
+    helper, secretary = household_signers[:2]
+    with django_assert_max_num_queries(6):  # posts, scope, reach of the role, the two reads
+        assert len(awaiting_signature(helper)) == 4
+    assert awaiting_signature(secretary) == []
+    signer("helper_a", "village_secretary", VILLAGE_A)  # the helper is the secretary too
+    first = Assessment.objects.order_by("pk").first()
+    sign(helper, first)
+    assert first.pk not in [a.pk for a in awaiting_signature(helper)]  # signed this round
+
+
+def test_the_planned_list_reads_a_village_in_a_fixed_number_of_queries(
+    cadre_a, ready_household, this_years_line, django_assert_max_num_queries
+):
+    from verification.selectors import planned_exits
+
+    year = this_years_line.year
+    for _n in range(3):
+        Household.objects.filter(pk=_meeting_the_standard(cadre_a, year).pk).update(
+            planned_exit_year=year
+        )
+    village = Area.objects.get(code=VILLAGE_A)
+    with django_assert_max_num_queries(8):
+        rows = planned_exits(village, year)
+    assert len(rows) == 4 and all(row.failing == [] for row in rows)
+
+
+def test_an_area_standard_takes_no_household_item(exit_reference):
+    from verification.models import ExitStandard, StandardItem
+
+    village_standard = ExitStandard.objects.get(code="village")
+    wrong = StandardItem(
+        standard=village_standard,
+        position=9,
+        code="schooling",
+        label="义务教育",
+        source="education",
+    )
+    with pytest.raises(ValidationError):
+        wrong.full_clean()

@@ -157,10 +157,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True, help_text=_("等待签字的角色")))
     def get_waiting_for(self, assessment) -> str | None:
-        from ..services.signatures import next_signer
-
-        signer = next_signer(assessment)
-        return signer.role_id if signer else None
+        return assessment.next_role_id
 
     @extend_schema_field(AssessmentActionsSerializer)
     def get_actions(self, assessment) -> dict:
@@ -191,6 +188,19 @@ class AssessmentStartSerializer(serializers.Serializer):
         self.fields["household"].queryset = Household.objects.restrict(user, Action.VIEW)
         self.fields["area"].queryset = Area.objects.restrict(user, Action.VIEW)
 
+    def validate(self, data):
+        if data.get("household") is None:
+            if data.get("area") is None:
+                raise serializers.ValidationError({"household": _("请指明要验收的户或地区。")})
+            if data.get("level") in (None, ExitLevel.HOUSEHOLD):
+                raise serializers.ValidationError({"level": _("地区的验收请选择村、乡镇或县。")})
+        return data
+
+
+class PlannedQuerySerializer(serializers.Serializer):
+    village = serializers.CharField(max_length=12, help_text=_("行政村代码。"))
+    year = serializers.IntegerField(min_value=2014, max_value=2100)
+
 
 class BatchSerializer(serializers.Serializer):
     village = serializers.PrimaryKeyRelatedField(
@@ -204,6 +214,16 @@ class BatchSerializer(serializers.Serializer):
         self.fields["village"].queryset = Area.objects.restrict(_user(self), Action.VIEW).filter(
             level="village"
         )
+
+
+class SkippedSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class BatchResultSerializer(serializers.Serializer):
+    started = AssessmentSerializer(many=True)
+    skipped = SkippedSerializer(many=True, help_text=_("未能开始验收的户及原因。"))
 
 
 class ItemEnterSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from .serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
     AssessmentStartSerializer,
+    BatchResultSerializer,
     BatchSerializer,
     ChainReportSerializer,
     ExitNoticeSerializer,
@@ -35,6 +36,7 @@ from .serializers import (
     IncidenceQuerySerializer,
     IncidenceSerializer,
     ItemEnterSerializer,
+    PlannedQuerySerializer,
     PlannedSerializer,
     ReasonSerializer,
     RevokeSerializer,
@@ -93,15 +95,19 @@ class AssessmentViewSet(ReadAndActViewSet):
     @extend_schema(
         summary=_("为一个村计划当年退出、尚未验收的户开始验收"),
         request=BatchSerializer,
-        responses={201: AssessmentSerializer(many=True)},
+        responses={201: BatchResultSerializer},
     )
     @action(detail=False, methods=["post"])
     def batch(self, request):
         data = self.validated(BatchSerializer)
-        started = assessment_rules.assessments_start_for_village(actor=request.user, **data)
-        return Response(
-            AssessmentSerializer(started, many=True).data, status=status.HTTP_201_CREATED
+        started, skipped = assessment_rules.assessments_start_for_village(
+            actor=request.user, **data
         )
+        result = {
+            "started": started,
+            "skipped": [{"household": h.pk, "reason": why} for h, why in skipped],
+        }
+        return Response(BatchResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("填写一项入户核查指标"),
@@ -115,7 +121,7 @@ class AssessmentViewSet(ReadAndActViewSet):
         },
         responses=AssessmentDetailSerializer,
     )
-    @action(detail=True, methods=["post"], url_path=r"items/(?P<code>[a-z_]{1,30})")
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<code>[-a-zA-Z0-9_]{1,30})")
     def item(self, request, pk=None, code=None):
         assessment = self.get_object()
         item = get_object_or_404(assessment.items, code=code)
@@ -160,8 +166,8 @@ class AssessmentViewSet(ReadAndActViewSet):
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        data = self.validated(SignSerializer)
         assessment = self.get_object()
+        data = self.validated(SignSerializer)
         signature_rules.assessment_sign(actor=request.user, assessment=assessment, **data)
         return self._fresh(assessment)
 
@@ -170,8 +176,8 @@ class AssessmentViewSet(ReadAndActViewSet):
     )
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        data = self.validated(ReasonSerializer)
         assessment = self.get_object()
+        data = self.validated(ReasonSerializer)
         signature_rules.assessment_sign(
             actor=request.user, assessment=assessment, refuse=True, **data
         )
@@ -199,10 +205,9 @@ class AssessmentViewSet(ReadAndActViewSet):
         )
 
 
-def _area_in_scope(request, code: str) -> Area:
-    return get_object_or_404(
-        scope.restrict(Area.objects.all(), request.user, Action.VIEW), code=code
-    )
+def _area_in_scope(request, code: str, level: str | None = None) -> Area:
+    areas = scope.restrict(Area.objects.all(), request.user, Action.VIEW)
+    return get_object_or_404(areas.filter(level=level) if level else areas, code=code)
 
 
 @extend_schema(tags=["脱贫退出"])
@@ -211,13 +216,13 @@ class ExitReadsViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary=_("预脱贫名单：一个村计划某年退出的户及尚未达标的指标"),
-        parameters=[BatchSerializer],
+        parameters=[PlannedQuerySerializer],
         responses={200: PlannedSerializer, 404: NO_AREA},
     )
     @action(detail=False, methods=["get"])
     def planned(self, request):
-        query = validated(BatchSerializer, request.query_params, request=request)
-        village, year = query["village"], query["year"]
+        query = validated(PlannedQuerySerializer, request.query_params)
+        village, year = _area_in_scope(request, query["village"], "village"), query["year"]
         data = {
             "village": village.code,
             "year": year,

@@ -31,6 +31,7 @@ from ..models import (
     Assessment,
     AssessmentItem,
     Evidence,
+    SignOffRole,
     Snapshot,
     StandardItem,
 )
@@ -107,8 +108,9 @@ def assessment_start(
         elif open_ones.filter(household=household).exists():
             errors["household"] = _("该户已有正在办理的退出验收。")
     else:
+        area = Area.objects.select_for_update().get(pk=area.pk)  # one start at a time
         if area.level != level:
-            errors["area"] = _("所选地区不是%(level)s。") % {"level": AreaLevel(level).label}
+            errors["area"] = _("所选地区不是%(level)s。") % {"level": E(level).label}
         elif open_ones.filter(level=level, area=area, household__isnull=True).exists():
             errors["area"] = _("该地区已有正在办理的退出验收。")
         elif AreaExit.objects.filter(area=area, revoked=False).exists():
@@ -139,10 +141,11 @@ def assessment_start(
     return assessment
 
 
-@transaction.atomic
-def assessments_start_for_village(*, actor, village: Area, year: int) -> list[Assessment]:
+def assessments_start_for_village(
+    *, actor, village: Area, year: int
+) -> tuple[list[Assessment], list[tuple[Household, str]]]:
     """A village's batch: an assessment for each household planned to exit in `year` that has
-    none under way."""
+    none under way; those that cannot start are returned with the reason, the rest go ahead."""
     ensure_may_prepare(actor, E.HOUSEHOLD, village.code)
     planned = (
         Household.objects.filter(
@@ -151,7 +154,13 @@ def assessments_start_for_village(*, actor, village: Area, year: int) -> list[As
         .exclude(exit_assessments__state__in=OPEN_STATES)
         .order_by("number")
     )
-    return [assessment_start(actor=actor, household=h, year=year) for h in planned]
+    started, skipped = [], []
+    for household in planned:
+        try:
+            started.append(assessment_start(actor=actor, household=household, year=year))
+        except ValidationError as error:
+            skipped.append((household, " ".join(error.messages)))
+    return started, skipped
 
 
 def _item_from(assessment: Assessment, item: StandardItem) -> AssessmentItem:
@@ -178,12 +187,17 @@ def evaluate(assessment: Assessment) -> None:
 
 
 class Facts:
-    """The registry's answers for one assessment, each read once."""
+    """The registry's answers for one assessment, each read once. A list of many households
+    passes what it read for all of them at once (`members`, `income`, `lines`)."""
 
-    def __init__(self, assessment: Assessment):
+    NOT_READ = object()
+
+    def __init__(self, assessment: Assessment, *, members=None, income=NOT_READ, lines=None):
         self.assessment = assessment
         self.household = assessment.household
-        self._members = None
+        self._members = members
+        self._income_row = income
+        self._lines = lines
 
     @property
     def members(self):
@@ -196,8 +210,10 @@ class Facts:
 
     def _income(self, item):
         year = self.assessment.year
-        income = Income.objects.filter(household=self.household, year=year).first()
-        line = registry_selectors.poverty_lines().get(year)
+        if self._income_row is self.NOT_READ:
+            self._income_row = Income.objects.filter(household=self.household, year=year).first()
+        income = self._income_row
+        line = (self._lines or registry_selectors.poverty_lines()).get(year)
         if income is None or line is None:
             missing = (
                 _("未录入 %(year)s 年度收入")
@@ -421,23 +437,35 @@ def assessment_submit(*, actor, assessment: Assessment, version: int) -> Assessm
                 % {"items": "、".join(failing)}
             }
         )
-    data = snapshot_data(current)
-    Snapshot.objects.create(
-        assessment=current,
-        round=current.snapshots.count() + 1,
-        data=data,
-        digest=digest_of(data),
-    )
+    round_no = current.snapshots.count() + 1
+    data = snapshot_data(current, round_no)
+    if not data["chain"]:
+        raise ValidationError({"state": _("尚未设置该级的签字确认岗位，请联系管理员。")})
+    Snapshot.objects.create(assessment=current, round=round_no, data=data, digest=digest_of(data))
     current.state, current.returned_reason = A.SIGNING, ""
+    current.next_role_id = data["chain"][0]
     _touched(current, actor, before)
     return current
 
 
-def snapshot_data(assessment: Assessment) -> dict:
-    """What the decision rests on: the items with their values and evidence (by digest), and
-    the household or the area as the registry has it now. No ID or bank numbers."""
+def chain_of(level: str) -> list[str]:
+    """The roles that sign an exit of the level, in order, as the chain is set now."""
+    return list(
+        SignOffRole.objects.filter(level=level)
+        .order_by("position")
+        .values_list("role_id", flat=True)
+    )
+
+
+def snapshot_data(assessment: Assessment, round_no: int) -> dict:
+    """What the decision rests on: the items with their values and evidence (by digest), the
+    household or the area as the registry has it now, and the chain that is to sign it (frozen
+    for the round: a later change of the chain does not move a signature). No ID or bank
+    numbers."""
     data = {
         "assessment": assessment.pk,
+        "round": round_no,
+        "chain": chain_of(assessment.level),
         "level": assessment.level,
         "area": assessment.area_id,
         "year": assessment.year,

@@ -91,6 +91,11 @@ def exit_notice_publish(
     )
 
 
+def withdraw_from_notices(assessment: Assessment) -> None:
+    """Sent back: off any notice still running, so that its next round can be noticed anew."""
+    NoticeItem.objects.running().about(assessment).update(withdrawn=True)
+
+
 def notice_cleared(assessment: Assessment) -> tuple[bool, str]:
     """Whether the assessment's current round has been noticed to its end with no objection
     left open: (True, "") or (False, why not)."""
@@ -122,15 +127,25 @@ class ExitSubject(board.Subject):
         return []
 
     def waiting(self, notice: Notice, item: NoticeItem) -> bool:
-        return Assessment.objects.filter(pk=item.object_id, state=A.SIGNING).exists()
+        """Locked: an objection and the last signature are decided one after the other."""
+        return (
+            Assessment.objects.select_for_update()
+            .filter(pk=item.object_id, state=A.SIGNING)
+            .exists()
+        )
 
     def send_back(self, notice: Notice, item: NoticeItem, *, actor, decision: str, to: str):
         """An upheld objection: back to be checked again, and noticed again after."""
         assessment = Assessment.objects.select_for_update().get(pk=item.object_id)
+        if assessment.state == A.APPROVED:
+            raise ValidationError(
+                {"upheld": _("该户已经退出；异议属实的，请由县扶贫办撤销其退出。")}
+            )
         if assessment.state != A.SIGNING:
             return
         before = history.snapshot(assessment)
-        assessment.state = A.RETURNED
+        withdraw_from_notices(assessment)
+        assessment.state, assessment.next_role = A.RETURNED, None
         assessment.returned_reason = _("公示异议成立：%(decision)s") % {"decision": decision}
         assessment.version += 1
         assessment.save()

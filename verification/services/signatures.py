@@ -19,21 +19,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import history, locking, scope
-from core.choices import Action, ChangeAction
+from core.choices import Action, AreaLevel, ChangeAction
+from core.models import Role
 from registry.choices import HouseholdStatus
+from registry.models import Household
 from registry.services import household_status_set
 
 from ..choices import AssessmentState, Decision, ExitLevel
-from ..models import AreaExit, Assessment, Signature, SignOffRole, Snapshot
+from ..models import AreaExit, Assessment, Signature, Snapshot
 from .assessments import canonical, digest_of
-from .notices import notice_cleared
+from .notices import notice_cleared, withdraw_from_notices
 
 A = AssessmentState
 STATEMENT = gettext_lazy("本人已对上述退出验收情况逐项核实，确认真实准确，并对其真实性负责。")
-
-
-def chain_of(level: str) -> list[SignOffRole]:
-    return list(SignOffRole.objects.filter(level=level).select_related("role").order_by("position"))
 
 
 def current_snapshot(assessment: Assessment) -> Snapshot | None:
@@ -46,23 +44,15 @@ def signed_in_round(assessment: Assessment, snapshot: Snapshot | None):
     return assessment.signatures.filter(snapshot=snapshot, decision=Decision.SIGNED)
 
 
-def next_signer(assessment: Assessment) -> SignOffRole | None:
-    """The role whose signature the assessment waits for, or None (not put to signature, or
-    all signed)."""
-    if assessment.state != A.SIGNING:
-        return None
-    chain = chain_of(assessment.level)
-    done = signed_in_round(assessment, current_snapshot(assessment)).count()
-    return chain[done] if done < len(chain) else None
-
-
 def may_sign(user, assessment: Assessment) -> bool:
-    signer = next_signer(assessment)
+    """Whether the assessment waits for a role the user holds over its area, and the user has
+    not signed this round."""
     return (
-        signer is not None
-        and scope.post_holding(user, signer.role_id, assessment.area_id) is not None
+        assessment.state == A.SIGNING
+        and assessment.next_role_id is not None
+        and scope.post_holding(user, assessment.next_role_id, assessment.area_id) is not None
         and not signed_in_round(assessment, current_snapshot(assessment))
-        .filter(signer=user)
+        .filter(signer_id=user.pk)
         .exists()
     )
 
@@ -78,21 +68,23 @@ def assessment_sign(
     reason: str = "",
 ) -> Signature:
     """Sign the assessment in the role it waits for (`affirmed`: the signer takes the
-    statement upon themselves), or refuse with a reason, which sends it back."""
+    statement upon themselves), or refuse with a reason, which sends it back. The roles and
+    their order are the round's, frozen in its snapshot."""
     current = locking.lock(assessment, version)
     if current.state != A.SIGNING:
         raise ValidationError({"state": _("该验收不在签字确认环节。")})
     snapshot = current_snapshot(current)
-    chain = chain_of(current.level)
+    chain = snapshot.data["chain"]
     signed = list(signed_in_round(current, snapshot).select_related("role"))
     if len(signed) >= len(chain):
         raise ValidationError({"state": _("签字已齐。")})
-    signer = chain[len(signed)]
-    post = scope.post_holding(actor, signer.role_id, current.area_id)
+    position = len(signed) + 1
+    role = Role.objects.get(pk=chain[position - 1])
+    post = scope.post_holding(actor, role.pk, current.area_id)
     if post is None:
         raise PermissionDenied(
             _("现在须由本地区的“%(role)s”签字（第 %(n)s 位）。")
-            % {"role": signer.role.name, "n": signer.position}
+            % {"role": role.name, "n": position}
         )
     if any(s.signer_id == actor.pk for s in signed):
         raise PermissionDenied(
@@ -100,7 +92,7 @@ def assessment_sign(
             % {"role": next(s.role.name for s in signed if s.signer_id == actor.pk)}
         )
     reason = (reason or "").strip()
-    last = signer.position == len(chain)
+    last = position == len(chain)
     if refuse:
         if not reason:
             raise ValidationError({"reason": _("拒签须写明原因。")})
@@ -114,17 +106,24 @@ def assessment_sign(
     signature = _chain(
         current,
         snapshot=snapshot,
-        signer=signer,
+        position=position,
+        role=role,
         actor=actor,
         post=f"{post.role.name} · {post.area.name}",
         decision=Decision.REFUSED if refuse else Decision.SIGNED,
         reason=reason[:2000],
     )
     before = history.snapshot(current)
+    current.chain_head = signature.digest
     if refuse:
         current.state, current.returned_reason = A.RETURNED, reason[:2000]
+        current.next_role = None
+        withdraw_from_notices(current)
     elif last:
+        current.next_role = None
         _decide(current, actor=actor)
+    else:
+        current.next_role_id = chain[position]
     current.version += 1
     current.save()
     history.record(
@@ -134,7 +133,7 @@ def assessment_sign(
         | {
             _("签字确认"): [
                 "",
-                f"{signer.position}. {post.role.name} {actor.get_username()} "
+                f"{position}. {role.name} {actor.get_username()} "
                 f"{signature.get_decision_display()}",
             ]
         },
@@ -143,13 +142,12 @@ def assessment_sign(
     return signature
 
 
-def _chain(assessment, *, snapshot, signer, actor, post, decision, reason) -> Signature:
-    previous = assessment.signatures.order_by("-pk").values_list("digest", flat=True).first()
+def _chain(assessment, *, snapshot, position, role, actor, post, decision, reason) -> Signature:
     signature = Signature(
         assessment=assessment,
         snapshot=snapshot,
-        position=signer.position,
-        role=signer.role,
+        position=position,
+        role=role,
         signer=actor,
         signer_name=actor.get_full_name() or actor.get_username(),
         post=post[:200],
@@ -157,7 +155,7 @@ def _chain(assessment, *, snapshot, signer, actor, post, decision, reason) -> Si
         statement=str(STATEMENT),
         reason=reason,
         signed_at=timezone.now(),
-        previous=previous or "",
+        previous=assessment.chain_head,
     )
     signature.digest = signature_digest(signature, snapshot.digest)
     signature.save()
@@ -218,8 +216,7 @@ def assessment_revoke(
     (through the status service); an area's exit is struck out. The signatures stay on
     record."""
     current = locking.lock(assessment, version)
-    county = current.area_id[:6].ljust(12, "0")
-    if not scope.allows(actor, Action.APPROVE, county):
+    if not may_revoke(actor, current):
         raise PermissionDenied(_("撤销退出须由县扶贫办办理。"))
     if current.state != A.APPROVED:
         raise ValidationError({"state": _("只有已退出的验收可以撤销。")})
@@ -235,14 +232,17 @@ def assessment_revoke(
         "reason": reason[:100],
     }
     if current.household_id:
-        household_status_set(
-            actor=actor,
-            household=current.household,
-            to=HouseholdStatus.REGISTERED,
-            source=source,
-            year=current.year,
-            annulling_exit=True,
-        )
+        if _made_the_current_exit(current):
+            household_status_set(
+                actor=actor,
+                household=current.household,
+                to=HouseholdStatus.REGISTERED,
+                source=source,
+                year=current.year,
+                annulling_exit=True,
+            )
+        # An exit since undone (a return to poverty) or followed by a later one stays on record
+        # as false; the household's status is not this assessment's any more.
     else:
         AreaExit.objects.filter(assessment=current).update(revoked=True)
     current.state = A.REVOKED
@@ -257,6 +257,23 @@ def assessment_revoke(
         actor=actor,
     )
     return current
+
+
+def may_revoke(user, assessment: Assessment) -> bool:
+    county = assessment.area_id[:6].ljust(12, "0")
+    return scope.allows(user, Action.APPROVE, county, AreaLevel.COUNTY)
+
+
+def _made_the_current_exit(assessment: Assessment) -> bool:
+    household = Household.objects.select_for_update().get(pk=assessment.household_id)
+    later = Assessment.objects.filter(
+        household=household, state=A.APPROVED, pk__gt=assessment.pk
+    ).exists()
+    return (
+        household.status == HouseholdStatus.EXITED
+        and household.exit_year == assessment.year
+        and not later
+    )
 
 
 def _concerns(finding, assessment: Assessment) -> bool:
@@ -284,54 +301,89 @@ class ChainReport:
 
 def verify_chains(assessments=None) -> ChainReport:
     """Recompute every snapshot's digest and every signature's chain; report what no longer
-    matches: a snapshot changed, a signature changed, one removed or put out of order, or an
-    exit without the signatures that made it."""
+    matches: a snapshot changed, a signature changed, removed or put out of order (the last
+    one against the assessment's chain head), an item or an evidence file changed after it was
+    signed for, or an exit without the signatures that made it."""
     assessments = assessments if assessments is not None else Assessment.objects.all()
     report = ChainReport()
-    snapshots = Snapshot.objects.filter(assessment__in=assessments).order_by("pk")
-    by_assessment: dict[int, list[Snapshot]] = {}
-    for snapshot in snapshots:
-        by_assessment.setdefault(snapshot.assessment_id, []).append(snapshot)
+    snapshots: dict[int, list[Snapshot]] = {}
+    for snapshot in Snapshot.objects.filter(assessment__in=assessments).order_by("round"):
+        snapshots.setdefault(snapshot.assessment_id, []).append(snapshot)
     signatures: dict[int, list[Signature]] = {}
     for signature in Signature.objects.filter(assessment__in=assessments).order_by("pk"):
         signatures.setdefault(signature.assessment_id, []).append(signature)
-    lengths = {level: len(chain_of(level)) for level in ExitLevel.values}
-    for assessment in assessments.order_by("pk").only("pk", "state", "level"):
+    for assessment in assessments.order_by("pk").prefetch_related("items__evidence"):
         report.assessments += 1
-        own = by_assessment.get(assessment.pk, [])
-        tampered = {s.pk for s in own if digest_of(s.data) != s.digest}
-        for snapshot in own:
-            if snapshot.pk in tampered:
-                report.broken.append(
-                    _broken(
-                        assessment,
-                        None,
-                        _("第 %(n)s 轮数据快照与签字时不符。") % {"n": snapshot.round},
-                    )
-                )
-        digests = {s.pk: s.digest for s in own}
-        previous = ""
+        rounds = snapshots.get(assessment.pk, [])
         chain = signatures.get(assessment.pk, [])
-        for signature in chain:
-            report.signatures += 1
-            if signature.previous != previous:
-                report.broken.append(
-                    _broken(assessment, signature, _("与前一签字的链接断开（签字被删除或改动）。"))
-                )
-            elif (
-                signature_digest(signature, digests.get(signature.snapshot_id, ""))
-                != signature.digest
-            ):
-                report.broken.append(_broken(assessment, signature, _("签字内容与其摘要不符。")))
-            previous = signature.digest
-        if assessment.state in (A.APPROVED, A.REVOKED):
-            last_round = own[-1].pk if own else None
-            signed = [
-                s for s in chain if s.snapshot_id == last_round and s.decision == Decision.SIGNED
-            ]
-            if len(signed) < lengths[assessment.level]:
-                report.broken.append(_broken(assessment, None, _("已退出，但签字不全。")))
+        report.signatures += len(chain)
+        report.broken += [
+            _broken(assessment, None, why) for why in _snapshot_faults(assessment, rounds)
+        ]
+        report.broken += [
+            _broken(assessment, sig, why) for sig, why in _chain_faults(assessment, rounds, chain)
+        ]
     return report
+
+
+def _snapshot_faults(assessment: Assessment, rounds: list[Snapshot]):
+    for snapshot in rounds:
+        if (
+            digest_of(snapshot.data) != snapshot.digest
+            or snapshot.data.get("round") != snapshot.round
+        ):
+            yield _("第 %(n)s 轮数据快照与签字时不符。") % {"n": snapshot.round}
+    if not rounds or assessment.state not in (A.SIGNING, A.APPROVED, A.REVOKED):
+        return
+    signed_for = {item["code"]: item for item in rounds[-1].data.get("items", [])}
+    for item in assessment.items.all():
+        was = signed_for.get(item.code)
+        if was is None or (was["value"], was["passed"], was["note"]) != (
+            item.value,
+            item.passed,
+            item.note,
+        ):
+            yield _("指标“%(item)s”在签字后被改动。") % {"item": item.label}
+        elif sorted(e["sha256"] for e in was["evidence"]) != sorted(
+            e.digest for e in item.evidence.all()
+        ):
+            yield _("指标“%(item)s”的佐证材料在签字后被改动。") % {"item": item.label}
+        for evidence in item.evidence.all():
+            if file_digest(evidence) != evidence.digest:
+                yield _("佐证材料“%(name)s”的文件已被替换或缺失。") % {"name": evidence.name}
+
+
+def _chain_faults(assessment: Assessment, rounds: list[Snapshot], chain: list[Signature]):
+    digests = {s.pk: s.digest for s in rounds}
+    previous = ""
+    for signature in chain:
+        if signature.previous != previous:
+            yield signature, _("与前一签字的链接断开（签字被删除或改动）。")
+        elif (
+            signature_digest(signature, digests.get(signature.snapshot_id, "")) != signature.digest
+        ):
+            yield signature, _("签字内容与其摘要不符。")
+        previous = signature.digest
+    if previous != assessment.chain_head:
+        yield None, _("最后的签字被删除或改动。")
+    if assessment.state in (A.APPROVED, A.REVOKED):
+        last = rounds[-1] if rounds else None
+        signed = [
+            s for s in chain if last and s.snapshot_id == last.pk and s.decision == Decision.SIGNED
+        ]
+        if last is None or len(signed) < len(last.data.get("chain", [])):
+            yield None, _("已退出，但签字不全。")
+
+
+def file_digest(evidence) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with evidence.file.open("rb") as stored:
+            for chunk in iter(lambda: stored.read(65536), b""):
+                digest.update(chunk)
+    except (FileNotFoundError, ValueError):
+        return None
+    return digest.hexdigest()
 
 
 def _broken(assessment, signature, reason: str) -> dict:
