@@ -326,7 +326,7 @@ def test_an_upheld_objection_to_the_exit_notice_sends_it_back(
 def test_verify_signatures_finds_every_kind_of_tampering(
     cadre_a, household_signers, ready_household, this_years_line, capsys
 ):
-    assessment = _exited(cadre_a, household_signers, ready_household, this_years_line.year)
+    _exited(cadre_a, household_signers, ready_household, this_years_line.year)
     call_command("verify_signatures", "--json")
     clean = json.loads(capsys.readouterr().out)
     assert clean == {"assessments": 1, "signatures": 4, "broken": []}
