@@ -163,6 +163,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "600000"))
 # Uploaded ledgers hold ID numbers and bank accounts: kept this many days for the preview, the
 # marked copy and the confirmation, then deleted (purge_import_files, daily).
 IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "30"))
+# A household list longer than this is exported as a background job with a download link.
+EXPORT_SYNC_MAX_HOUSEHOLDS = int(os.environ.get("EXPORT_SYNC_MAX_HOUSEHOLDS", "2000"))
 # How long an API token lasts after it is issued; a password change or deactivation ends it.
 API_TOKEN_HOURS = float(os.environ.get("API_TOKEN_HOURS", "12"))
 # Households one user may register an hour (pages and API alike).

@@ -342,3 +342,48 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.get_kind_display()} {self.what}"
+
+
+class ExportJob(models.Model):
+    """导出任务: a filtered list too large to export while the user waits, written in the
+    background with progress and downloaded when done. Its kind names what is exported (the
+    household list …): core.exports."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导出中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("导出失败")
+        EXPIRED = "expired", _("已过期")  # its file deleted after the keeping time
+
+    RUNNING = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("导出类型"), max_length=40)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导出人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    query = models.CharField(_("筛选条件"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING

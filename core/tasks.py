@@ -23,7 +23,17 @@ def apply_import_job(job_id: int) -> None:
 
 @shared_task
 def purge_import_files() -> int:
-    """Delete uploaded files past their keeping time (settings.IMPORT_KEEP_DAYS)."""
+    """Delete uploaded and exported files past their keeping time (settings.IMPORT_KEEP_DAYS)."""
+    from .exports import export_files_purge
     from .imports.jobs import import_files_purge
 
-    return import_files_purge()
+    return import_files_purge() + export_files_purge()
+
+
+@shared_task
+def run_export_job(job_id: int) -> None:
+    """Write a large export in the background."""
+    from .exports import export_job_run
+    from .models import ExportJob
+
+    export_job_run(ExportJob.objects.get(pk=job_id))

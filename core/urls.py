@@ -9,4 +9,6 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.import_job_confirm_view, name="import-confirm"),
     path("imports/<int:pk>/recheck/", views.import_job_recheck_view, name="import-recheck"),
     path("imports/<int:pk>/errors.xlsx", views.import_job_errors, name="import-errors"),
+    path("exports/<int:pk>/", views.export_job, name="export-job"),
+    path("exports/<int:pk>/download/", views.export_download, name="export-download"),
 ]

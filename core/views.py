@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +22,7 @@ from .imports.jobs import (
     import_job_start,
     import_jobs_for,
 )
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -164,3 +164,33 @@ def import_job_errors(request, pk: int):
     response = HttpResponse(annotate(job.file.path, issues, warnings), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.xlsx"'
     return response
+
+
+# --- background exports ---------------------------------------------------------------------------
+
+
+def _export_job(request, pk: int) -> ExportJob:
+    """Only the user who asked for an export sees it (it holds what their scope let them see)."""
+    return get_object_or_404(ExportJob.objects.filter(user=request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def export_job(request, pk: int):
+    job = _export_job(request, pk)
+    template = "core/_export_status.html" if is_htmx(request) else "core/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    job = _export_job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404(_("导出文件尚未生成，或已超过保留期限被删除。"))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -35,7 +35,10 @@ class RegistryConfig(AppConfig):
 
         from core import history
 
-        from . import imports  # noqa: F401  (registers the household ledger import)
+        from . import (
+            exports,  # noqa: F401  (registers the household list's background export)
+            imports,  # noqa: F401  (registers the household ledger import)
+        )
         from .models import Household, Income, Member
 
         # attrgetter, not lambdas: an import records every row it writes.

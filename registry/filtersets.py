@@ -224,3 +224,14 @@ class AreaFilterSet(django_filters.FilterSet):
     class Meta:
         model = Area
         fields = []
+
+
+def filtered_households(params, queryset, request=None):
+    """The households through the shared FilterSet, in a stable order (ties by id). A filter
+    that does not validate matches nothing: "exactly what is filtered", never more. `request`
+    (a page's or the API's) logs an ID-number search; an export job has none to log."""
+    filterset = HouseholdFilterSet(params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return filterset, queryset.none()
+    households = filterset.qs
+    return filterset, households.order_by(*households.query.order_by, "id")

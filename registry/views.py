@@ -4,6 +4,7 @@ the field they concern."""
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from core import idnumbers, scope
 from core.access import log_access
 from core.choices import Action, AreaLevel
 from core.errors import ConflictError
+from core.exports import export_job_start
 from core.forms import changed_values, error_summary, opened_values
 from core.models import AccessLog, Area
 from core.presenter import Presenter
@@ -27,7 +29,7 @@ from core.views import is_htmx
 
 from . import ledger, selectors, services
 from .choices import HouseholdStatus, Relation
-from .filtersets import HouseholdFilterSet
+from .filtersets import filtered_households as filterset_filtered
 from .forms import (
     INCOME_FORM_FIELDS,
     MONEY_FIELDS,
@@ -143,13 +145,7 @@ def home(request):
 
 
 def filtered_households(request, queryset):
-    """The user's households through the shared FilterSet, in a stable order (ties by id).
-    A filter that does not validate matches nothing: "exactly what is filtered", never more."""
-    filterset = HouseholdFilterSet(request.GET, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        return filterset, queryset.none()
-    households = filterset.qs
-    return filterset, households.order_by(*households.query.order_by, "id")
+    return filterset_filtered(request.GET, queryset, request)
 
 
 @login_required
@@ -195,12 +191,17 @@ def household_export(request):
             _("筛选条件有误，未导出：%(errors)s")
             % {"errors": "；".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())}
         )
+    count = households.count()
     log_access(
         request,
         AccessLog.Kind.EXPORT,
         _("贫困户名单 %(filters)s") % {"filters": request.GET.urlencode()},
-        households.count(),
+        count,
     )
+    if count > settings.EXPORT_SYNC_MAX_HOUSEHOLDS:
+        # Too long to write while the user waits: a job with progress and a download link.
+        job = export_job_start(user=request.user, kind="households", query=request.GET.urlencode())
+        return redirect("export-job", pk=job.pk)
     content = ledger.write_member_ledger(
         selectors.households_for_export(households),
         year=selectors.current_income_year(),
