@@ -95,9 +95,10 @@ def main(argv=None) -> int:
 
     def direct() -> int:
         qs = Household.objects.restrict(user, "export").order_by("id")
+        year = selectors.current_income_year()
         content = ledger.write_member_ledger(
-            selectors.households_for_export(qs),
-            year=selectors.current_income_year(),
+            selectors.households_for_export(qs, year),
+            year=year,
             presenter=Presenter(user),
         )
         return len(content)

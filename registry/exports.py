@@ -19,9 +19,10 @@ def write_households(job, out, progress) -> int:
         QueryDict(job.query), Household.objects.restrict(job.user, Action.EXPORT)
     )
     total = households.count()
+    year = selectors.current_income_year()
     return ledger.write_member_ledger(
-        selectors.households_for_export(households).iterator(chunk_size=2000),
-        year=selectors.current_income_year(),
+        selectors.households_for_export(households, year).iterator(chunk_size=2000),
+        year=year,
         presenter=Presenter(job.user),
         out=out,
         progress=lambda done: progress(done, total),

@@ -184,11 +184,12 @@ def home_summary(user) -> HomeSummary:
     )
 
 
-def households_for_export(qs):
-    """The filtered households with what a ledger row needs, in a fixed number of queries."""
+def households_for_export(qs, year: int):
+    """The filtered households with what a ledger row needs (the income of `year` only), in a
+    fixed number of queries."""
     return qs.select_related("village__parent__parent", "attribute", "main_cause").prefetch_related(
         Prefetch("members", queryset=Member.objects.live().order_by("id"), to_attr="live_members"),
-        Prefetch("incomes", to_attr="year_incomes"),
+        Prefetch("incomes", queryset=Income.objects.filter(year=year), to_attr="year_incomes"),
         "other_causes",
     )
 

@@ -202,9 +202,10 @@ def household_export(request):
         # Too long to write while the user waits: a job with progress and a download link.
         job = export_job_start(user=request.user, kind="households", query=request.GET.urlencode())
         return redirect("export-job", pk=job.pk)
+    year = selectors.current_income_year()
     content = ledger.write_member_ledger(
-        selectors.households_for_export(households),
-        year=selectors.current_income_year(),
+        selectors.households_for_export(households, year),
+        year=year,
         presenter=Presenter(request.user),
     )
     response = HttpResponse(
