@@ -192,5 +192,5 @@ def export_download(request, pk: int):
         job.file.open("rb"),
         as_attachment=True,
         filename=job.file.name.rsplit("/", 1)[-1],
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )

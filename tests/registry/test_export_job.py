@@ -71,3 +71,24 @@ def test_an_export_file_is_deleted_after_the_keeping_time(
     assert job.status == "expired" and not job.file
     assert client.get(f"/exports/{job.pk}/download/").status_code == 404
     assert "已超过保留期限" in client.get(f"/exports/{job.pk}/").text
+
+
+def test_a_failed_export_says_so_on_its_page(client, county_office, monkeypatch):
+    import pytest
+
+    from core import exports
+
+    def broken(job, out, progress):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setitem(
+        exports.EXPORT_KINDS, "households", exports.ExportKind("households", "households", broken)
+    )
+    job = ExportJob.objects.create(kind="households", user=county_office)
+    with pytest.raises(OSError):
+        exports.export_job_run(job)
+    job.refresh_from_db()
+    assert job.status == "failed" and "磁盘已满" in job.error
+    client.force_login(county_office)
+    assert "磁盘已满" in client.get(f"/exports/{job.pk}/").text
+    assert client.get(f"/exports/{job.pk}/download/").status_code == 404
