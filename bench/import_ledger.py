@@ -203,12 +203,48 @@ def timed_import(actor, path: Path, label: str, floor_seconds: float | None = No
     return report
 
 
+def timed_job(actor, path: Path, command_seconds: float) -> None:
+    """The browser's path, as a Celery worker runs it: the upload's check (the preview), then,
+    once the user confirms, the apply (which checks again, inside its transaction)."""
+    from django.core.files import File
+
+    from core.imports.jobs import import_job_run
+    from core.models import ImportJob
+
+    with path.open("rb") as upload:
+        job = ImportJob.objects.create(
+            kind="registry.households",
+            user=actor,
+            file=File(upload, name=path.name),
+            original_name=path.name,
+        )
+    timings = {}
+    for label, apply in (("preview (check only)", False), ("apply after confirming", True)):
+        started = time.perf_counter()
+        import_job_run(job=job, apply=apply)
+        timings[label] = time.perf_counter() - started
+        job.refresh_from_db()
+    print()
+    print(f"{path.name}, through an import job (the browser's path), status {job.status}:")
+    for label, seconds in timings.items():
+        print(f"  {label:<28} {seconds:7.2f} s")
+    apply_seconds = timings["apply after confirming"]
+    print(
+        f"  apply − command              {apply_seconds - command_seconds:+7.2f} s"
+        "   (the command's run of the same file, above)"
+    )
+    job.file.delete(save=False)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=14_600)
     parser.add_argument("--keep", action="store_true", help="keep the generated file and data")
     parser.add_argument("--file", type=Path, help="import this ledger instead of generating one")
     parser.add_argument("--again", action="store_true", help="then re-import the same file")
+    parser.add_argument(
+        "--job", action="store_true", help="then import it again through an import job"
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -252,6 +288,11 @@ def main(argv=None) -> int:
     report = timed_import(actor, path, "into an empty registry", floor_seconds)
     if args.again and not report.errors:
         report = timed_import(actor, path, "the same file again (nothing changes)", floor_seconds)
+    if args.job and not report.errors:
+        # The command once more on the registry as it now is, then the job on the same.
+        started = time.perf_counter()
+        report = timed_import(actor, path, "by the command once more, for the job to compare")
+        timed_job(actor, path, time.perf_counter() - started)
     if not args.keep and not args.file:
         path.unlink()
     return 0 if not report.errors else 1
