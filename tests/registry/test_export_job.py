@@ -92,3 +92,15 @@ def test_a_failed_export_says_so_on_its_page(client, county_office, monkeypatch)
     client.force_login(county_office)
     assert "磁盘已满" in client.get(f"/exports/{job.pk}/").text
     assert client.get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+def test_the_export_reads_in_a_fixed_number_of_queries(
+    client, households, superuser, county_office, django_assert_max_num_queries
+):
+    client.force_login(county_office)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/households/export.xlsx")
+    for _n in range(6):
+        make_household(village=VILLAGE_A, actor=superuser)
+    with django_assert_max_num_queries(len(few.captured_queries)):  # as many for more rows
+        assert client.get("/households/export.xlsx").status_code == 200
