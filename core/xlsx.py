@@ -69,6 +69,7 @@ def _cell(value, style: str = "") -> str:
     if isinstance(value, int | float | Decimal):
         return f"<c{style}><v>{value}</v></c>"
     if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None)  # a spreadsheet has no time zones: the wall time
         serial = (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
         return f'<c s="2"><v>{serial}</v></c>'
     if isinstance(value, dt.date):
