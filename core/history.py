@@ -18,6 +18,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from .bulk import copy_rows
+from .choices import ChangeAction
 from .models import ChangeRecord
 
 # Columns kept by services for lists (and the bookkeeping ones), not changes a user makes.
@@ -213,6 +214,15 @@ def record(
         source=source[:200],
         batch=batch,
     )
+
+
+def record_update(
+    instance, before: dict, *, actor, action: str = ChangeAction.UPDATE, also: dict | None = None
+) -> ChangeRecord:
+    """Record what changed in `instance` since `before` (its snapshot taken before the change),
+    with `also` (changes a snapshot does not hold, such as a signature added)."""
+    changes = diff(before, snapshot(instance)) | (also or {})
+    return record(instance, action=action, changes=changes, actor=actor)
 
 
 def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None = None) -> str:

@@ -54,12 +54,7 @@ def _record(complaint: Complaint, actor, before: dict | None) -> None:
             complaint, action=ChangeAction.CREATE, changes=history.snapshot(complaint), actor=actor
         )
     else:
-        history.record(
-            complaint,
-            action=ChangeAction.UPDATE,
-            changes=history.diff(before, history.snapshot(complaint)),
-            actor=actor,
-        )
+        history.record_update(complaint, before, actor=actor)
 
 
 @transaction.atomic

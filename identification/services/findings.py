@@ -176,12 +176,7 @@ def finding_transition(
     before = history.snapshot(current)
     _move(current, to, note)
     current.save()
-    history.record(
-        current,
-        action=ChangeAction.UPDATE,  # STATUS names a household's status (registry)
-        changes=history.diff(before, history.snapshot(current)),
-        actor=actor,
-    )
+    history.record_update(current, before, actor=actor)
     return current
 
 

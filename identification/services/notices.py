@@ -486,12 +486,7 @@ def objection_decide(
     current.decided_by, current.decided_at = actor, timezone.now()
     current.version += 1
     current.save()
-    history.record(
-        current,
-        action=ChangeAction.UPDATE,
-        changes=history.diff(before, history.snapshot(current)),
-        actor=actor,
-    )
+    history.record_update(current, before, actor=actor)
     if upheld:
         item.withdrawn = True
         item.save(update_fields=["withdrawn"])

@@ -405,12 +405,7 @@ def record_step(
     application.step = to
     application.version += 1
     application.save()
-    history.record(
-        application,
-        action=ChangeAction.UPDATE,
-        changes=history.diff(before, history.snapshot(application)),
-        actor=actor,
-    )
+    history.record_update(application, before, actor=actor)
     return application
 
 

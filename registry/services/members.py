@@ -224,12 +224,7 @@ def member_leave(
     current.version += 1
     save(current)
     refresh_summary(current.household)
-    history.record(
-        current,
-        action=ChangeAction.LEAVE,
-        changes=history.diff(before, history.snapshot(current)),
-        actor=actor,
-    )
+    history.record_update(current, before, actor=actor, action=ChangeAction.LEAVE)
     return current
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import history, scope
-from core.choices import ChangeAction
 from core.models import Area
 from identification.choices import NoticeLevel, NoticePurpose, NoticeState
 from identification.models import Notice, NoticeItem
@@ -149,12 +148,7 @@ class ExitSubject(board.Subject):
         assessment.returned_reason = _("公示异议成立：%(decision)s") % {"decision": decision}
         assessment.version += 1
         assessment.save()
-        history.record(
-            assessment,
-            action=ChangeAction.UPDATE,
-            changes=history.diff(before, history.snapshot(assessment)),
-            actor=actor,
-        )
+        history.record_update(assessment, before, actor=actor)
 
     def move_on(self, notice: Notice, item: NoticeItem) -> None:
         """Nothing moves by itself: the last signer signs once the notice has cleared."""

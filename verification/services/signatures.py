@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import history, locking, scope
-from core.choices import Action, AreaLevel, ChangeAction
+from core.choices import Action, AreaLevel
 from core.models import Role
 from registry.choices import HouseholdStatus
 from registry.models import Household
@@ -126,19 +126,8 @@ def assessment_sign(
         current.next_role_id = chain[position]
     current.version += 1
     current.save()
-    history.record(
-        current,
-        action=ChangeAction.UPDATE,
-        changes=history.diff(before, history.snapshot(current))
-        | {
-            _("签字确认"): [
-                "",
-                f"{position}. {role.name} {actor.get_username()} "
-                f"{signature.get_decision_display()}",
-            ]
-        },
-        actor=actor,
-    )
+    signed = f"{position}. {role.name} {actor.get_username()} {signature.get_decision_display()}"
+    history.record_update(current, before, actor=actor, also={_("签字确认"): ["", signed]})
     return signature
 
 
@@ -250,12 +239,7 @@ def assessment_revoke(
     current.revoke_finding = finding
     current.version += 1
     current.save()
-    history.record(
-        current,
-        action=ChangeAction.UPDATE,
-        changes=history.diff(before, history.snapshot(current)),
-        actor=actor,
-    )
+    history.record_update(current, before, actor=actor)
     return current
 
 
