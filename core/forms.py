@@ -3,6 +3,7 @@ user opened, and the values each field showed when the page was opened."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class VersionField(forms.IntegerField):
@@ -81,3 +82,40 @@ def error_summary(titled_forms) -> list[dict]:
                     }
                 )
     return rows
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """A service's refusal, at the form's field where it has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Inputs a phone fills in well: a date picker, a numeric keypad, several files at once.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NUMBER = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Photos or scans of signed forms, several at once (checked by the service)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+        )
+        kwargs.setdefault("help_text", _("照片（JPEG、PNG）或 PDF，每个不超过 10 MB，可多选。"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

@@ -176,7 +176,7 @@ def _post_holder(role: str, area: Area):
     return post.user if post else None
 
 
-def _applicants(
+def applicant_households(
     cadre, village: Area, year: int, count: int, rng, ratio=(0.45, 0.9)
 ) -> list[Household]:
     """New applicant households of the village, each with this year's per-capita income a
@@ -208,7 +208,7 @@ def _applicants(
     return households
 
 
-def _backdated(notice, days: int):
+def backdated(notice, days: int):
     """A notice posted `days` ago: the demo's earlier notices have run their period."""
     shift = dt.timedelta(days=days)
     type(notice).objects.filter(pk=notice.pk).update(
@@ -231,7 +231,7 @@ def seed_applications(seed: int = 12345) -> int:
         return 0
     rng = random.Random(seed)
     year = registry_selectors.current_income_year()
-    households = _applicants(cadre, village, year, len(DEMO_STEPS), rng)
+    households = applicant_households(cadre, village, year, len(DEMO_STEPS), rng)
     target = {}
     for household, step in zip(households, DEMO_STEPS, strict=True):
         application = procedure.application_open(
@@ -400,7 +400,7 @@ def _notice_run(actor, level, area, year, applications, where):
         applications=[a.pk for a in applications],
         where_to_object=where,
     )
-    _backdated(notice, (notice.ends_on - notice.starts_on).days + 3)
+    backdated(notice, (notice.ends_on - notice.starts_on).days + 3)
     notices.notices_close_ended()
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AreaLevel
-from core.forms import VersionField
+from core.forms import DATE, NUMBER, FilesField, VersionField
 from core.models import Area
 from registry.choices import MonitoringCategory
 from registry.selectors import current_income_year
@@ -88,32 +88,6 @@ class FindingAssignForm(forms.Form):
 
 
 # --- the 12345 procedure ----------------------------------------------------------------------
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NUMBER = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class FilesField(forms.FileField):
-    """Photos or scans of signed forms, several at once (checked by the service)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
-        )
-        kwargs.setdefault("help_text", _("照片（JPEG、PNG）或 PDF，每个不超过 10 MB，可多选。"))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class ApplicationOpenForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Area, Post, Role
 from core.posts import post_grant
-from identification.demo import _applicants, _backdated, photo
+from identification.demo import applicant_households, backdated, photo
 from identification.services import notices as board
 from registry import selectors as registry_selectors
 from registry.choices import HouseholdStatus, HousingSafety
@@ -56,7 +56,7 @@ def _signers(village: Area) -> list:
 def _registered(cadre, county_office, village: Area, year: int, count: int) -> list[Household]:
     """Households of the village identified last year (the demo's history ends in 2020, when
     the county's poor had all exited), registered as the 12345 procedure would have."""
-    households = _applicants(cadre, village, year, count, random.Random(4342), ratio=(1.4, 2.2))
+    households = applicant_households(cadre, village, year, count, random.Random(4342), ratio=(1.4, 2.2))
     for household in households:
         household_status_set(
             actor=county_office,
@@ -147,7 +147,7 @@ def seed_exits() -> int:
         assessments=[started["noticed"].pk, started["exited"].pk],
         where_to_object=_("村委会 0935-3120001"),
     )
-    _backdated(notice, (notice.ends_on - notice.starts_on).days + 3)
+    backdated(notice, (notice.ends_on - notice.starts_on).days + 3)
     notice.refresh_from_db()
     board.notices_close_ended(today=notice.ends_on + dt.timedelta(days=1))
     _sign(liaison, started["exited"])

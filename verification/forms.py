@@ -4,8 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionField
-from identification.forms import DATE, NUMBER, FilesField
+from core.forms import DATE, NUMBER, FilesField, VersionField
 from identification.models import Finding
 from registry.selectors import current_income_year
 

@@ -19,8 +19,8 @@ from core import scope
 from core.access import log_access
 from core.choices import Action, AreaLevel
 from core.errors import ConflictError
+from core.forms import add_errors
 from core.models import AccessLog, Area
-from identification.views.procedure import add_errors
 from registry.selectors import current_income_year, households_for
 
 from . import selectors

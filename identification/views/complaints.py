@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ConflictError
+from core.forms import add_errors
 from registry.selectors import households_for
 
 from .. import selectors
 from ..forms import ComplaintAnswerForm, ComplaintAssignForm, ComplaintForm
 from ..services import complaints
-from .procedure import add_errors
 
 PAGE_SIZE = 25
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import scope
 from core.errors import ConflictError
+from core.forms import add_errors
 from registry.selectors import current_income_year
 
 from .. import selectors
@@ -20,7 +21,6 @@ from ..choices import NoticeLevel, NoticeState
 from ..forms import NoticeForm, ObjectionDecisionForm, ObjectionForm
 from ..models import Objection
 from ..services import notices
-from .procedure import add_errors
 
 PAGE_SIZE = 25
 

@@ -15,6 +15,7 @@ from core import scope
 from core.access import log_access
 from core.choices import Action
 from core.errors import ConflictError
+from core.forms import add_errors
 from core.models import AccessLog, Area
 from registry.selectors import current_income_year, households_for
 
@@ -26,15 +27,6 @@ from ..models import Application, Attachment
 from ..services import procedure
 
 PAGE_SIZE = 25
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's refusal, at the form's field where it has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
