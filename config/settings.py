@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
         "NoticeLevelEnum": "identification.choices.NoticeLevel",
         "ExitLevelEnum": "verification.choices.ExitLevel",
         "AssessmentStateEnum": "verification.choices.AssessmentState",
+        "ComplaintStateEnum": "identification.choices.ComplaintState",
+        "ObjectionStateEnum": "identification.choices.ObjectionState",
+        "NoticeStateEnum": "identification.choices.NoticeState",
     },
 }
 

@@ -56,7 +56,9 @@ def _signers(village: Area) -> list:
 def _registered(cadre, county_office, village: Area, year: int, count: int) -> list[Household]:
     """Households of the village identified last year (the demo's history ends in 2020, when
     the county's poor had all exited), registered as the 12345 procedure would have."""
-    households = applicant_households(cadre, village, year, count, random.Random(4342), ratio=(1.4, 2.2))
+    households = applicant_households(
+        cadre, village, year, count, random.Random(4342), ratio=(1.4, 2.2)
+    )
     for household in households:
         household_status_set(
             actor=county_office,

@@ -376,7 +376,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
     head_name = serializers.CharField(source="household.head_name", read_only=True)
     overdue = serializers.BooleanField(read_only=True)
     applications = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
@@ -401,9 +400,18 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "answered_at",
             "finding",
             "applications",
-            "actions",
             "version",
         ]
+        read_only_fields = fields
+
+
+class ComplaintDetailSerializer(ComplaintSerializer):
+    """One complaint, with what the reader may do with it now."""
+
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [*ComplaintSerializer.Meta.fields, "actions"]
         read_only_fields = fields
 
     @extend_schema_field(ComplaintActionsSerializer)

@@ -27,6 +27,7 @@ from .serializers import (
     ApplicationSerializer,
     ComplaintAnswerSerializer,
     ComplaintAssignSerializer,
+    ComplaintDetailSerializer,
     ComplaintRecordSerializer,
     ComplaintSerializer,
     NoticePublishSerializer,
@@ -222,11 +223,14 @@ class ComplaintViewSet(ReadAndActViewSet):
     """信访举报 in the user's areas: received, assigned with a deadline, checked, answered;
     one questioning a household's status may open a removal or re-entry application."""
 
-    serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilterSet
 
     def get_queryset(self):
         return selectors.complaints_for(self.request.user).prefetch_related("applications")
+
+    def get_serializer_class(self):
+        # What the reader may do is worked out for one complaint, not for every row of a page.
+        return ComplaintSerializer if self.action == "list" else ComplaintDetailSerializer
 
     def _fresh(self, complaint, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=complaint.pk)
@@ -236,7 +240,7 @@ class ComplaintViewSet(ReadAndActViewSet):
         summary=_("登记信访举报"),
         description=_("反映某户的填 household（其所在村为涉及地区），反映一个地区的填 area。"),
         request=ComplaintRecordSerializer,
-        responses={201: ComplaintSerializer},
+        responses={201: ComplaintDetailSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = self.validated(ComplaintRecordSerializer)
@@ -246,7 +250,7 @@ class ComplaintViewSet(ReadAndActViewSet):
     @extend_schema(
         summary=_("交办：指定承办人和办理期限"),
         request=ComplaintAssignSerializer,
-        responses=ComplaintSerializer,
+        responses=ComplaintDetailSerializer,
     )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
@@ -257,7 +261,9 @@ class ComplaintViewSet(ReadAndActViewSet):
         complaints.complaint_assign(actor=request.user, complaint=complaint, **data)
         return self._fresh(complaint)
 
-    @extend_schema(summary=_("开始核查"), request=VersionSerializer, responses=ComplaintSerializer)
+    @extend_schema(
+        summary=_("开始核查"), request=VersionSerializer, responses=ComplaintDetailSerializer
+    )
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
         complaint = self.get_object()
@@ -269,7 +275,7 @@ class ComplaintViewSet(ReadAndActViewSet):
     @extend_schema(
         summary=_("答复：核查结论和答复意见"),
         request=ComplaintAnswerSerializer,
-        responses=ComplaintSerializer,
+        responses=ComplaintDetailSerializer,
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
