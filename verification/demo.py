@@ -136,7 +136,11 @@ def seed_exits() -> int:
             )
         started[stage] = assessment
     # The last one stays on the list as planned, but not yet meeting the standard.
-    Household.objects.filter(pk=households[-1].pk).update(planned_exit_year=year)
+    last = households[-1]
+    last.refresh_from_db()
+    household_update(
+        actor=cadre, household=last, version=last.version, data={"planned_exit_year": year}
+    )
     for stage in ("half_signed", "noticed", "exited"):
         _sign(helper, started[stage])
         _sign(secretary, started[stage])
