@@ -163,6 +163,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "600000"))
 # Uploaded ledgers hold ID numbers and bank accounts: kept this many days for the preview, the
 # marked copy and the confirmation, then deleted (purge_import_files, daily).
 IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "30"))
+# A file of at least this many rows is validated on two cores (core.imports.parallel).
+IMPORT_PARALLEL_FROM = int(os.environ.get("IMPORT_PARALLEL_FROM", "4000"))
 # A household list longer than this is exported as a background job with a download link.
 EXPORT_SYNC_MAX_HOUSEHOLDS = int(os.environ.get("EXPORT_SYNC_MAX_HOUSEHOLDS", "2000"))
 # How long an API token lasts after it is issued; a password change or deactivation ends it.

@@ -3,6 +3,7 @@ or left blank on its members' rows. Validated with the registry's own model rule
 one transaction, upserting households by 户编号 and members by ID number."""
 
 import dataclasses
+import functools
 import re
 import uuid
 from collections import Counter, defaultdict
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from core import history, scope
 from core.bulk import RowMaker, copy_insert, copy_rows
 from core.choices import Action, AreaLevel, ChangeAction
-from core.imports import kinds
+from core.imports import kinds, parallel
 from core.imports import normalise as norm
 from core.imports.headers import ColumnSpec
 from core.imports.issues import Issue
@@ -207,6 +208,20 @@ class Plan:
     income: Income | None
 
 
+@dataclass
+class Validated:
+    """What validating a part of the families found. A part validated in a forked process
+    (core.imports.parallel) comes back pickled, its plans as plain tuples beside their family's
+    index: (index, household, other causes, members, income)."""
+
+    plans: list
+    errors: list[Issue]
+    warnings: list[Issue]
+    once: dict[str, Issue]  # what is said once for the whole file: message -> the issue
+    options_asked: list[str]
+    people: list[tuple[str, str, int]]  # (ID number, 户编号, row) of each member row, in order
+
+
 @kinds.register
 class LedgerImport(Pipeline):
     """One run of the household ledger import, for one user (whose scope limits the villages)."""
@@ -243,10 +258,9 @@ class LedgerImport(Pipeline):
         # A county administrator moving households from the national system brings them with
         # the status their ledger states; anyone else's new households are applicants.
         self.migrating = scope.reach(actor, Action.MIGRATE)
-        self.status_ignored = False
         self.status_memo: dict[tuple, tuple[dict, dict]] = {}
-        self.seen_ids: dict[str, tuple[str, int]] = {}  # ID number -> (户编号, row)
-        self.said_once: set[str] = set()
+        self.people: list[tuple[str, str, int]] = []  # the part's (ID number, 户编号, row)
+        self.said_once: dict[str, Issue] = {}  # message -> where the part said it
         self.line_years = set(PovertyLine.objects.values_list("year", flat=True))
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
@@ -345,22 +359,93 @@ class LedgerImport(Pipeline):
         return index
 
     def validate(self, families: list[FamilyRows]) -> list[Plan]:
-        villages = self._villages()
-        attributes = {a.name: a.code for a in HouseholdAttribute.objects.all()}
-        causes = {c.name: c.code for c in PovertyCause.objects.all()}
-        plans = []
-        step = max(1, len(families) // 50)
-        for index, family in enumerate(families):
-            if index % step == 0:
-                self.progress(10 + int(80 * index / max(1, len(families))))
-            plan = self._plan(family, villages, attributes, causes)
-            if plan is not None:
-                plans.append(plan)
+        """Every family against the models' rules, on two cores for a large file (families are
+        independent once grouped; the report and the plans are the same as in one process),
+        then the checks across families: repeated people, and one set-based query each
+        against what is stored."""
+        lookups = (
+            self._villages(),
+            {a.name: a.code for a in HouseholdAttribute.objects.all()},
+            {c.name: c.code for c in PovertyCause.objects.all()},
+        )
+        rows = sum(len(family.members) for family in families)
+        parts = parallel.in_halves(
+            list(enumerate(families)),
+            functools.partial(self._validate_part, lookups),
+            split=parallel.should_split(rows),
+        )
+        plans = self._merged(parts, families)
+        for family in families:
             for ref in family.members:
                 ref.cells = ()  # the plan holds what they said; a large ledger needs the memory
         self._check_people(plans)
         self._check_existing(plans)
         return plans
+
+    def _validate_part(self, lookups, families: list[tuple[int, FamilyRows]], *, main: bool):
+        """Validate (index, family) pairs into a Validated of their own; `main` is false in the
+        forked process, which tells no progress and sends its plans as plain tuples."""
+        outer = self.report
+        self.report = ImportReport()
+        self.said_once, self.people = {}, []
+        plans = []
+        step = max(1, len(families) // 50)
+        for done, (index, family) in enumerate(families):
+            if main and done % step == 0:
+                self.progress(10 + int(80 * done / len(families)))
+            plan = self._plan(family, *lookups)
+            if plan is None:
+                continue
+            if not main:
+                plan = (
+                    index,
+                    tuple(plan.household),
+                    plan.other_causes,
+                    [tuple(member) for _ref, member in plan.members],
+                    plan.income and tuple(plan.income),
+                )
+            plans.append(plan)
+        part = Validated(
+            plans,
+            self.report.errors,
+            self.report.warnings,
+            self.said_once,
+            self.report.options_asked,
+            self.people,
+        )
+        self.report = outer
+        return part
+
+    def _merged(self, parts: list[Validated], families: list[FamilyRows]) -> list[Plan]:
+        """The parts' plans and reports, in the file's order, as one process would have made
+        them: what is said once for the file is said once."""
+        said: set[str] = set()
+        plans: list[Plan] = []
+        for part in parts:
+            repeated = {id(issue) for message, issue in part.once.items() if message in said}
+            self.report.errors += [i for i in part.errors if id(i) not in repeated]
+            self.report.warnings += [i for i in part.warnings if id(i) not in repeated]
+            said |= part.once.keys()
+            for option in part.options_asked:
+                if option not in self.report.options_asked:
+                    self.report.options_asked.append(option)
+            plans += [
+                plan if isinstance(plan, Plan) else self._unpacked(plan, families)
+                for plan in part.plans
+            ]
+        repeated = self._check_repeated(person for part in parts for person in part.people)
+        return [plan for plan in plans if plan.family.number not in repeated]
+
+    def _unpacked(self, packed: tuple, families: list[FamilyRows]) -> Plan:
+        index, household, other_causes, members, income = packed
+        family = families[index]
+        return Plan(
+            family,
+            self.households.frozen._make(household),
+            other_causes,
+            list(zip(family.members, map(self.members.frozen._make, members), strict=True)),
+            income and self.incomes.frozen._make(income),
+        )
 
     def _plan(self, family, villages, attributes, causes) -> Plan | None:
         first = family.first
@@ -454,17 +539,15 @@ class LedgerImport(Pipeline):
         ledger states, computed as the status service computes them (status_values); in any
         other import a new household is an applicant and the status columns are ignored."""
         if not migrating:
-            if not self.status_ignored and any(
-                _filled(first.get(key)) for key in STATUS_COLUMN_FIELDS
-            ):
-                self.status_ignored = True
-                self.warn(
-                    first.row,
-                    "status",
+            if any(_filled(first.get(key)) for key in STATUS_COLUMN_FIELDS):
+                self._say_once(
                     _(
                         "户状态、识别年度、脱贫年度和清退原因只在县级管理员迁移导入时采用；"
                         "本次新增的户为“申请中”，已有户的状态不变。"
                     ),
+                    row=first.row,
+                    key="status",
+                    warning=True,
                 )
             return {"status": HouseholdStatus.APPLICANT}
         to = (
@@ -528,25 +611,28 @@ class LedgerImport(Pipeline):
             **health,
         )
         self.field_errors(ref.row, errors, keys=HEALTH_COLUMN)
-        self._check_repeated(ref, member.id_number, household_number)
+        if member.id_number in TEMPLATE_EXAMPLE_IDS:
+            self.error(ref.row, "id_number", _("这是模板中的示例，请删除示例行后再导入。"))
+        self.people.append((member.id_number, household_number, ref.row))
         return member
 
-    def _check_repeated(self, ref: RowRef, id_number: str, household_number: str) -> None:
-        """One person, one row: a number seen on an earlier row is an error here, reported
-        with whatever else is wrong with the row (a different sex or birth date is then the
-        symptom, not the cause). The template's example people never import."""
-        if id_number in TEMPLATE_EXAMPLE_IDS:
-            self.error(ref.row, "id_number", _("这是模板中的示例，请删除示例行后再导入。"))
-        first = self.seen_ids.get(id_number)
-        if first:
-            self.error(
-                ref.row,
-                "id_number",
-                _("证件号码与第 %(row)d 行重复（户编号 %(number)s），一人只能有一条在册记录。")
-                % {"row": first[1], "number": first[0]},
-            )
-        else:
-            self.seen_ids[id_number] = (household_number, ref.row)
+    def _check_repeated(self, people) -> set[str]:
+        """One person, one row: a number seen on an earlier row is an error at each later one,
+        reported with whatever else is wrong with the row (a different sex or birth date is
+        then the symptom, not the cause). Returns the numbers of the families refused."""
+        seen: dict[str, tuple[str, int]] = {}
+        refused = set()
+        for id_number, household_number, row in people:
+            first = seen.setdefault(id_number, (household_number, row))
+            if first[1] != row:
+                self.error(
+                    row,
+                    "id_number",
+                    _("证件号码与第 %(row)d 行重复（户编号 %(number)s），一人只能有一条在册记录。")
+                    % {"row": first[1], "number": first[0]},
+                )
+                refused.add(household_number)
+        return refused
 
     def _income(self, ref: RowRef, size: int) -> Income | None:
         amounts = {key: self.value(ref, key, norm.amount) for key in INCOME_AMOUNT_FIELDS}
@@ -576,12 +662,15 @@ class LedgerImport(Pipeline):
         self.field_errors(ref.row, errors)
         return income
 
-    def _say_once(self, message: str, *, asks: str | None = None) -> None:
-        """A fault of the whole file, said once, not at each family's row; `asks` names the
-        upload option that would mend it."""
+    def _say_once(
+        self, message: str, *, asks: str | None = None, row=None, key="", warning=False
+    ) -> None:
+        """Something true of the whole file, said once (at its first row, if any), not at each
+        family's row; `asks` names the upload option that would mend it."""
         if message not in self.said_once:
-            self.said_once.add(message)
-            self.report.errors.append(Issue(self.sheet, None, "", message))
+            (self.warn if warning else self.error)(row, key, message)
+            issues = self.report.warnings if warning else self.report.errors
+            self.said_once[message] = issues[-1]
         if asks and asks not in self.report.options_asked:
             self.report.options_asked.append(asks)
 
