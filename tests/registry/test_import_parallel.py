@@ -77,7 +77,9 @@ def _stored() -> dict:
             Member.objects.values_list("household__number", "id_number", "name", "relation", "sex")
         ),
         "incomes": sorted(
-            Income.objects.values_list("household__number", "year", "wage_income", "production_cost")
+            Income.objects.values_list(
+                "household__number", "year", "wage_income", "production_cost"
+            )
         ),
         "causes": sorted(
             Household.other_causes.through.objects.values_list(
@@ -140,9 +142,7 @@ def test_status_cells_ignored_are_said_once_on_two_cores(tmp_path, cadre_a, sett
     assert ignored == [(4, "户状态")]
 
 
-def test_a_good_ledger_makes_the_same_registry_on_two_cores(
-    tmp_path, superuser, settings, forks
-):
+def test_a_good_ledger_makes_the_same_registry_on_two_cores(tmp_path, superuser, settings, forks):
     path = workbook(tmp_path / "good.xlsx", _families(30))
     with transaction.atomic():
         serial = _import(path, superuser, settings, split=False)
