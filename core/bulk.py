@@ -6,6 +6,7 @@ instances by the models' own field and model rules, remembering each field's ver
 value: a ledger repeats the same few labels tens of thousands of times."""
 
 import collections
+import operator
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -167,6 +168,59 @@ def copy_rows(table: str, columns, rows) -> None:
             copy.write_row(row)
 
 
+def next_ids(model, count: int) -> list[int]:
+    """`count` new primary keys for `model`, taken before its rows are written, so that rows
+    can name each other (a member its household) and the history can name them."""
+    if not count:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [next_id for (next_id,) in cursor.fetchall()]
+        # SQLite (the demo's database, one writer at a time): after the highest id ever given,
+        # as AUTOINCREMENT counts it, so that a deleted row's id is never given again.
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        given = cursor.fetchone()
+        start = max(highest, given[0] if given else 0) + 1
+        return list(range(start, start + count))
+
+
+def _to_db(model):
+    """A function from a row's values (concrete fields in order) to what COPY writes."""
+    fields = model._meta.concrete_fields
+    converted = [
+        (index, field) for index, field in enumerate(fields) if not isinstance(field, PLAIN_FIELDS)
+    ]
+    if not converted:
+        return None
+
+    def to_db(values):
+        values = list(values)
+        for index, field in converted:
+            values[index] = field.get_db_prep_save(values[index], connection)
+        return values
+
+    return to_db
+
+
+def copy_frozen(model, rows) -> None:
+    """Write new rows given whole, as RowMaker's frozen tuples (every concrete field, in order)
+    with their ids and times filled in: an import's validated rows, with no instance made."""
+    to_db = _to_db(model)
+    copy_rows(
+        model._meta.db_table,
+        [field.column for field in model._meta.concrete_fields],
+        rows if to_db is None else map(to_db, rows),
+    )
+
+
 def copy_insert(model, objs: list) -> None:
     """Insert new instances of `model`, giving each its primary key, as bulk_create would."""
     if not objs:
@@ -174,32 +228,16 @@ def copy_insert(model, objs: list) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=2000)
         return
-    meta = model._meta
-    fields = list(meta.concrete_fields)
+    fields = list(model._meta.concrete_fields)
     now = timezone.now()
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, field.attname, now)
-    with connection.cursor() as cursor:
-        # Ids from the table's own sequence, so history can name the rows before they exist.
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        for obj, (next_id,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = next_id
-    plain = [isinstance(field, PLAIN_FIELDS) for field in fields]
-    attnames = [field.attname for field in fields]
-
-    def row(obj):
-        values = obj.__dict__
-        return [
-            values[attname] if simple else field.get_db_prep_save(values[attname], connection)
-            for attname, simple, field in zip(attnames, plain, fields, strict=True)
-        ]
-
-    copy_rows(meta.db_table, [field.column for field in fields], map(row, objs))
+    for obj, next_id in zip(objs, next_ids(model, len(objs)), strict=True):
+        obj.pk = next_id
+    values_of = operator.attrgetter(*(field.attname for field in fields))
+    copy_frozen(model, map(values_of, objs))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

@@ -228,38 +228,84 @@ def record_update(
 def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None = None) -> str:
     """Write the history of a bulk change in one go; returns the batch id. An entry is
     (instance, action, changes); changes None stands for the instance's snapshot, taken as its
-    record is written, so that an import does not hold a snapshot of every row it creates.
-
-    On PostgreSQL the rows are COPY-ed: an import writes one record per household, member and
-    income, and COPY takes a fraction of the time of INSERTs built by the ORM."""
+    record is written, so that an import does not hold a snapshot of every row it creates."""
     batch = batch or str(uuid.uuid4())
     if not entries:
         return batch
+    # What a registered model may need a query for is worked out first: no query can run
+    # while the COPY is open.
+    identities = [_identity(instance) for instance, _action, _changes in entries]
+    _write(
+        (
+            _row(*entry, identity=identity)
+            for entry, identity in zip(entries, identities, strict=True)
+        ),
+        actor=actor,
+        source=source,
+        batch=batch,
+    )
+    return batch
+
+
+def record_created(model, rows, places, *, actor, source: str = "", batch: str | None = None):
+    """'create' records of new rows given as tuples whose fields are named by attname
+    (core.bulk.RowMaker's frozen rows, ids filled in: an import's, with no instance made),
+    each with its (area code, household id) from `places`: what the registration would look
+    up through the row's relations. The snapshot is snapshot_fields's; returns the batch id."""
+    batch = batch or str(uuid.uuid4())
+    if not rows:
+        return batch
+    spec = tracked(model)
+    names, values_of, to_convert = _snapshot_plan(model)
+    pk = operator.attrgetter(model._meta.pk.attname)
+
+    def records():
+        for row, (area, household) in zip(rows, places, strict=True):
+            values = list(values_of(row))
+            for index in to_convert:
+                values[index] = plain(values[index])
+            name = spec.name(row)
+            yield (
+                spec.label,
+                pk(row),
+                (name if type(name) is str else str(name))[:200],
+                area,
+                household,
+                ChangeAction.CREATE,
+                dict(zip(names, values, strict=True)),
+                getattr(row, "version", None),
+            )
+
+    _write(records(), actor=actor, source=source, batch=batch)
+    return batch
+
+
+def _write(rows, *, actor, source: str, batch: str) -> None:
+    """Change records from their ROW_COLUMNS values (changes as a dict), each made as it is
+    written. On PostgreSQL the rows are COPY-ed: an import writes one record per household,
+    member and income, and COPY takes a fraction of the time of INSERTs built by the ORM;
+    PostgreSQL takes them in as they are made."""
     who = _signed(actor)
     source = source[:200]
     if connection.vendor != "postgresql":
         ChangeRecord.objects.bulk_create(
             [
-                ChangeRecord(**dict(zip(ROW_COLUMNS, _row(*entry), strict=True)), **who,
-                             source=source, batch=batch)
-                for entry in entries
+                ChangeRecord(**dict(zip(ROW_COLUMNS, row, strict=True)), **who, source=source,
+                             batch=batch)
+                for row in rows
             ],
             batch_size=2000,
         )  # fmt: skip
-        return batch
+        return
     now = timezone.now()
     actor_id = who["actor"].pk if who["actor"] is not None else None
-    # What a registered model may need a query for is worked out first: no query can run
-    # while the COPY is open. The rows themselves are then streamed, so that PostgreSQL takes
-    # them in as they are made.
-    identities = [_identity(instance) for instance, _action, _changes in entries]
     encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all the rows
     changes_at = ROW_COLUMNS.index("changes")
-
-    def rows():
-        for entry, identity in zip(entries, identities, strict=True):
-            row = _row(*entry, identity=identity)
-            yield (
+    copy_rows(
+        ChangeRecord._meta.db_table,
+        (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at"),
+        (
+            (
                 *row[:changes_at],
                 encode(row[changes_at]),
                 *row[changes_at + 1 :],
@@ -269,13 +315,9 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
                 batch,
                 now,
             )
-
-    copy_rows(
-        ChangeRecord._meta.db_table,
-        (*ROW_COLUMNS, "actor_id", "actor_name", "source", "batch", "at"),
-        rows(),
+            for row in rows
+        ),
     )
-    return batch
 
 
 def last_change(instance) -> ChangeRecord | None:

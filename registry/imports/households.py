@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import history, scope
-from core.bulk import RowMaker, copy_insert, copy_rows
+from core.bulk import RowMaker, copy_frozen, copy_insert, copy_rows, next_ids
 from core.choices import Action, AreaLevel, ChangeAction
 from core.imports import kinds, parallel
 from core.imports import normalise as norm
@@ -759,14 +759,82 @@ class LedgerImport(Pipeline):
         history as one batch. Members missing from a re-imported household are reported, never
         deleted. Only what the file has columns for is changed.
 
-        Families are applied APPLY_BATCH at a time (all in the caller's transaction), thawed
-        just before and let go just after: a large ledger's rows are never all instances at
-        once. The plans list is emptied as it goes."""
+        Families are applied APPLY_BATCH at a time (all in the caller's transaction). A new
+        household is written straight from its validated tuples; a stored one's family is
+        thawed into instances to be compared, and let go after its batch. The plans list is
+        emptied as it goes."""
         batch = str(uuid.uuid4())
         while plans:
-            chunk = [self._thawed(plan) for plan in plans[:APPLY_BATCH]]
+            chunk = plans[:APPLY_BATCH]
             del plans[:APPLY_BATCH]
-            self._apply_batch(chunk, batch)
+            stored = {
+                h.number: h
+                for h in Household.objects.filter(
+                    number__any=[plan.family.number for plan in chunk]
+                ).select_for_update()
+            }
+            self._create_families([p for p in chunk if p.family.number not in stored], batch)
+            self._apply_batch(
+                [self._thawed(p) for p in chunk if p.family.number in stored], stored, batch
+            )
+
+    def _create_families(self, plans: list[Plan], batch: str) -> None:
+        """New households with their members, incomes and causes, COPY-ed from the validated
+        tuples with no instance made; ids are taken first, so that members, incomes, causes
+        and the history can name their household."""
+        if not plans:
+            return
+        now = timezone.now()
+        stamped = {"created_at": now, "updated_at": now}
+        household_ids = iter(next_ids(Household, len(plans)))
+        member_ids = iter(next_ids(Member, sum(len(plan.members) for plan in plans)))
+        income_ids = iter(next_ids(Income, sum(plan.income is not None for plan in plans)))
+        households, members, incomes, causes = [], [], [], []
+        member_places, income_places = [], []
+        for plan in plans:
+            head = next(m for _ref, m in plan.members if m.relation == Relation.HEAD)
+            household = plan.household._replace(
+                id=next(household_ids), head_name=head.name, size=len(plan.members), **stamped
+            )
+            households.append(household)
+            place = (household.village_id, household.id)
+            for _ref, member in plan.members:
+                members.append(
+                    member._replace(id=next(member_ids), household_id=place[1], **stamped)
+                )
+                member_places.append(place)
+            if plan.income is not None:
+                incomes.append(
+                    plan.income._replace(id=next(income_ids), household_id=place[1], **stamped)
+                )
+                income_places.append(place)
+            causes += [(household.id, cause) for cause in plan.other_causes]
+        copy_frozen(Household, households)
+        copy_frozen(Member, members)
+        copy_frozen(Income, incomes)
+        through = Household.other_causes.through
+        copy_rows(through._meta.db_table, ["household_id", "povertycause_id"], causes)
+        written = {"actor": self.actor, "batch": batch, "source": self.source}
+        history.record_created(
+            Household, households, [(h.village_id, h.id) for h in households], **written
+        )
+        history.record_created(Member, members, member_places, **written)
+        history.record_created(Income, incomes, income_places, **written)
+        self.report.households.created += len(households)
+        self.report.members.created += len(members)
+        self.report.incomes.created += len(incomes)
+        if not self.migrating:
+            applicants = []
+            for row in households:
+                if row.status == HouseholdStatus.APPLICANT:
+                    household = self.households.thaw(row)
+                    household._state.adding = False
+                    household._state.db = Household.objects.db
+                    applicants.append(household)
+            if applicants:
+                applicants_registered.send(
+                    sender=Household, households=applicants, actor=self.actor
+                )
 
     def _thawed(self, plan: Plan) -> Plan:
         return dataclasses.replace(
@@ -776,13 +844,14 @@ class LedgerImport(Pipeline):
             income=plan.income and self.incomes.thaw(plan.income),
         )
 
-    def _apply_batch(self, plans: list[Plan], batch: str) -> None:
+    def _apply_batch(self, plans: list[Plan], stored: dict[str, Household], batch: str) -> None:
+        """Families of stored households (`stored`, by number, locked): what differs is
+        written, and recorded; their new members and incomes are added."""
+        if not plans:
+            return
         household_fields = self._imported(HOUSEHOLD_COLUMN_FIELDS)
         status_fields = list(dict.fromkeys(self._imported(STATUS_COLUMN_FIELDS)))
         numbers = [plan.family.number for plan in plans]
-        stored = {
-            h.number: h for h in Household.objects.filter(number__any=numbers).select_for_update()
-        }
         # The household's number as a column, not a Household object per row.
         stored_members = defaultdict(dict)
         for member in (
@@ -804,15 +873,9 @@ class LedgerImport(Pipeline):
             stored_causes[household_id].add(cause)
 
         entries = []  # (instance, action, changes) for the history
-        new_households, changed_households = [], []
+        changed_households = []
         for plan in plans:
-            head = next(m for _ref, m in plan.members if m.relation == Relation.HEAD)
-            plan.household.head_name = head.name
-            plan.household.size = len(plan.members)
-            current = stored.get(plan.family.number)
-            if current is None:
-                new_households.append(plan.household)
-                continue
+            current = stored[plan.family.number]
             causes_before = stored_causes[current.pk]
             if "other_causes" not in self.columns_found:
                 plan.other_causes = sorted(causes_before)
@@ -833,39 +896,29 @@ class LedgerImport(Pipeline):
             )
             plan.household = current
 
-        copy_insert(Household, new_households)
-        self.report.households.created += len(new_households)
-        entries += [(h, ChangeAction.CREATE, None) for h in new_households]
         Household.objects.bulk_update(
             changed_households,
             [*household_fields, *status_fields, "version", "updated_at"],
             batch_size=2000,
         )
-        created = {h.pk for h in new_households}
-        touched = created | {h.pk for h in changed_households}
+        changed = {h.pk for h in changed_households}
         through = Household.other_causes.through
-        through.objects.filter(household_id__any=[h.pk for h in changed_households]).delete()
+        through.objects.filter(household_id__any=list(changed)).delete()
         copy_rows(
             through._meta.db_table,
             ["household_id", "povertycause_id"],
             [
                 (plan.household.pk, cause)
                 for plan in plans
-                if plan.household.pk in touched
+                if plan.household.pk in changed
                 for cause in plan.other_causes
             ],
         )
         self._apply_members(plans, stored_members, entries)
         self._apply_incomes(plans, stored_incomes, entries)
-        # New households were created with their head and size; stored ones may keep members
-        # the file does not list.
-        self._refresh_summaries(
-            [plan.household for plan in plans if plan.household.pk not in created]
-        )
+        # Stored households may keep members the file does not list.
+        self._refresh_summaries([plan.household for plan in plans])
         history.record_many(entries, actor=self.actor, batch=batch, source=self.source)
-        applicants = [h for h in new_households if h.status == HouseholdStatus.APPLICANT]
-        if applicants and not self.migrating:
-            applicants_registered.send(sender=Household, households=applicants, actor=self.actor)
 
     def _apply_members(self, plans, stored_members, entries) -> None:
         fields = self._imported(MEMBER_COLUMN_FIELDS)

@@ -139,3 +139,43 @@ def test_the_admin_names_record_kinds(client, households, superuser):
     assert page.status_code == 200 and "家庭成员" in page.text
     filtered = client.get("/admin/core/changerecord/", {"model": "registry.income"})
     assert filtered.status_code == 200
+
+
+def test_records_of_rows_written_from_tuples_equal_those_of_instances(households, superuser):
+    """An import writes new rows from its validated tuples (history.record_created); their
+    records say what record_many says of the same rows as instances."""
+    from core.bulk import RowMaker
+    from registry.models import Income, Member
+
+    household = households["A"]
+    Income.objects.create(household=household, year=2021, wage_income="1234.50", household_size=1)
+    rows = [*Member.objects.filter(household=household), *household.incomes.all(), household]
+    columns = ["model", "object_id", "object_repr", "area_code", "household_id", "action",
+               "changes", "version", "actor_id", "source"]  # fmt: skip
+
+    def written(write):
+        ChangeRecord.objects.all().delete()
+        write()
+        return sorted(ChangeRecord.objects.values_list(*columns), key=repr)
+
+    def from_tuples():
+        for row in rows:
+            model = type(row)
+            history.record_created(
+                model,
+                [RowMaker(model).freeze(row)],
+                [(household.village_id, household.pk)],
+                actor=superuser,
+                source="导入：a.xlsx",
+            )
+
+    by_instances = written(
+        lambda: history.record_many(
+            [(row, ChangeAction.CREATE, None) for row in rows], actor=superuser, source="导入：a.xlsx"
+        )
+    )
+    assert written(from_tuples) == by_instances
+    assert {record[0] for record in by_instances} == {
+        "registry.member", "registry.income", "registry.household"
+    }  # fmt: skip
+    assert any(record[6].get("wage_income") == "1234.50" for record in by_instances)
