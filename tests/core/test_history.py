@@ -171,7 +171,9 @@ def test_records_of_rows_written_from_tuples_equal_those_of_instances(households
 
     by_instances = written(
         lambda: history.record_many(
-            [(row, ChangeAction.CREATE, None) for row in rows], actor=superuser, source="导入：a.xlsx"
+            [(row, ChangeAction.CREATE, None) for row in rows],
+            actor=superuser,
+            source="导入：a.xlsx",
         )
     )
     assert written(from_tuples) == by_instances
