@@ -136,16 +136,23 @@ def _names_by_attname(model) -> dict[str, str]:
     return {field.attname: field.name for field in model._meta.concrete_fields}
 
 
-def copy_changes(target, source, attnames) -> dict:
-    """Copy the given fields from source onto target; {field name: [old, new]} for those that
-    differed, as diff() gives them."""
-    names = _names_by_attname(type(target))
+def differences(model, before, after, attnames) -> dict:
+    """{field name: [old, new]} for the given fields whose values differ between two rows of
+    `model`, instances or tuples named by attname (an import's), as diff() gives them."""
+    names = _names_by_attname(model)
     changes = {}
     for attname in attnames:
-        old, new = getattr(target, attname), getattr(source, attname)
+        old, new = getattr(before, attname), getattr(after, attname)
         if old != new:
             changes[names[attname]] = [plain(old), plain(new)]
-            setattr(target, attname, new)
+    return changes
+
+
+def copy_changes(target, source, attnames) -> dict:
+    """Copy the given fields from source onto target; differences() between them."""
+    changes = differences(type(target), target, source, attnames)
+    for attname in attnames:
+        setattr(target, attname, getattr(source, attname))
     return changes
 
 

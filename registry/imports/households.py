@@ -2,7 +2,6 @@
 or left blank on its members' rows. Validated with the registry's own model rules, applied in
 one transaction, upserting households by 户编号 and members by ID number."""
 
-import dataclasses
 import functools
 import re
 import uuid
@@ -14,19 +13,19 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import history, scope
-from core.bulk import RowMaker, copy_frozen, copy_insert, copy_rows, next_ids
+from core.bulk import RowMaker, copy_frozen, copy_rows, next_ids
 from core.choices import Action, AreaLevel, ChangeAction
 from core.imports import kinds, parallel
 from core.imports import normalise as norm
 from core.imports.headers import ColumnSpec
 from core.imports.issues import Issue
-from core.imports.pipeline import Counts, ImportReport, Pipeline, RowRef
+from core.imports.pipeline import ImportReport, Pipeline, RowRef
 from core.models import Area
 
 from ..choices import (
@@ -740,29 +739,14 @@ class LedgerImport(Pipeline):
             for name in names
         ]
 
-    @staticmethod
-    def _take(current, source, names, counts: Counts, entries, changed: list, extra=None) -> None:
-        """Copy the imported values onto a stored row; when anything differs, give it the next
-        version and a change record, and count it as updated, else as unchanged."""
-        changes = {**history.copy_changes(current, source, names), **(extra or {})}
-        if changes:
-            current.version += 1
-            current.updated_at = timezone.now()
-            changed.append(current)
-            entries.append((current, ChangeAction.UPDATE, changes))
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-
     def apply(self, plans: list[Plan]) -> None:
         """Upsert households by number, members by ID number, incomes by year, with their
         history as one batch. Members missing from a re-imported household are reported, never
         deleted. Only what the file has columns for is changed.
 
-        Families are applied APPLY_BATCH at a time (all in the caller's transaction). A new
-        household is written straight from its validated tuples; a stored one's family is
-        thawed into instances to be compared, and let go after its batch. The plans list is
-        emptied as it goes."""
+        Families are applied APPLY_BATCH at a time (all in the caller's transaction), written
+        from their validated tuples: a row becomes an instance only where a stored one
+        changes. The plans list is emptied as it goes."""
         batch = str(uuid.uuid4())
         while plans:
             chunk = plans[:APPLY_BATCH]
@@ -774,55 +758,36 @@ class LedgerImport(Pipeline):
                 ).select_for_update()
             }
             self._create_families([p for p in chunk if p.family.number not in stored], batch)
-            self._apply_batch(
-                [self._thawed(p) for p in chunk if p.family.number in stored], stored, batch
-            )
+            self._update_families([p for p in chunk if p.family.number in stored], stored, batch)
 
     def _create_families(self, plans: list[Plan], batch: str) -> None:
-        """New households with their members, incomes and causes, COPY-ed from the validated
-        tuples with no instance made; ids are taken first, so that members, incomes, causes
-        and the history can name their household."""
+        """New households with their members, incomes and causes; ids are taken first, so
+        that members, incomes, causes and the history can name their household."""
         if not plans:
             return
         now = timezone.now()
-        stamped = {"created_at": now, "updated_at": now}
         household_ids = iter(next_ids(Household, len(plans)))
-        member_ids = iter(next_ids(Member, sum(len(plan.members) for plan in plans)))
-        income_ids = iter(next_ids(Income, sum(plan.income is not None for plan in plans)))
         households, members, incomes, causes = [], [], [], []
-        member_places, income_places = [], []
         for plan in plans:
             head = next(m for _ref, m in plan.members if m.relation == Relation.HEAD)
             household = plan.household._replace(
-                id=next(household_ids), head_name=head.name, size=len(plan.members), **stamped
+                id=next(household_ids),
+                head_name=head.name,
+                size=len(plan.members),
+                created_at=now,
+                updated_at=now,
             )
             households.append(household)
             place = (household.village_id, household.id)
-            for _ref, member in plan.members:
-                members.append(
-                    member._replace(id=next(member_ids), household_id=place[1], **stamped)
-                )
-                member_places.append(place)
+            members += [(member, place) for _ref, member in plan.members]
             if plan.income is not None:
-                incomes.append(
-                    plan.income._replace(id=next(income_ids), household_id=place[1], **stamped)
-                )
-                income_places.append(place)
+                incomes.append((plan.income, place))
             causes += [(household.id, cause) for cause in plan.other_causes]
-        copy_frozen(Household, households)
-        copy_frozen(Member, members)
-        copy_frozen(Income, incomes)
+        self._insert(Household, [(h, (h.village_id, h.id)) for h in households], batch, now)
+        self._insert(Member, members, batch, now)
+        self._insert(Income, incomes, batch, now)
         through = Household.other_causes.through
         copy_rows(through._meta.db_table, ["household_id", "povertycause_id"], causes)
-        written = {"actor": self.actor, "batch": batch, "source": self.source}
-        history.record_created(
-            Household, households, [(h.village_id, h.id) for h in households], **written
-        )
-        history.record_created(Member, members, member_places, **written)
-        history.record_created(Income, incomes, income_places, **written)
-        self.report.households.created += len(households)
-        self.report.members.created += len(members)
-        self.report.incomes.created += len(incomes)
         if not self.migrating:
             applicants = []
             for row in households:
@@ -836,155 +801,175 @@ class LedgerImport(Pipeline):
                     sender=Household, households=applicants, actor=self.actor
                 )
 
-    def _thawed(self, plan: Plan) -> Plan:
-        return dataclasses.replace(
-            plan,
-            household=self.households.thaw(plan.household),
-            members=[(ref, self.members.thaw(member)) for ref, member in plan.members],
-            income=plan.income and self.incomes.thaw(plan.income),
+    def _insert(self, model, rows: list[tuple], batch: str, now) -> None:
+        """COPY new rows, each given as (frozen row, (its area code, its household's id)), and
+        record their creation. A member's or an income's row is given its id, its household's
+        and its times here; a household's comes with them."""
+        if not rows:
+            return
+        ids = iter(next_ids(model, sum(row.id is None for row, _place in rows)))
+        written = [
+            row._replace(id=next(ids), household_id=place[1], created_at=now, updated_at=now)
+            if row.id is None
+            else row
+            for row, place in rows
+        ]
+        copy_frozen(model, written)
+        history.record_created(
+            model,
+            written,
+            [place for _row, place in rows],
+            actor=self.actor,
+            batch=batch,
+            source=self.source,
         )
+        getattr(self.report, model._meta.model_name + "s").created += len(written)
 
-    def _apply_batch(self, plans: list[Plan], stored: dict[str, Household], batch: str) -> None:
-        """Families of stored households (`stored`, by number, locked): what differs is
-        written, and recorded; their new members and incomes are added."""
+    def _update_families(self, plans: list[Plan], stored: dict[str, Household], batch: str):
+        """Families of stored households (`stored`: by number, locked). Stored members and
+        incomes are read as tuples of the columns the file has and compared with the file's
+        rows; only a row that differs is made an instance, written and recorded. New members
+        and incomes are added as a new family's are; members the file leaves out are
+        reported, never deleted."""
         if not plans:
             return
-        household_fields = self._imported(HOUSEHOLD_COLUMN_FIELDS)
-        status_fields = list(dict.fromkeys(self._imported(STATUS_COLUMN_FIELDS)))
-        numbers = [plan.family.number for plan in plans]
-        # The household's number as a column, not a Household object per row.
-        stored_members = defaultdict(dict)
-        for member in (
+        ids = [stored[plan.family.number].pk for plan in plans]
+        member_fields = self._imported(MEMBER_COLUMN_FIELDS)
+        # A stored year's amounts change only where the file has their columns.
+        income_fields = [k for k in INCOME_AMOUNT_FIELDS if k in self.columns_found]
+        income_fields.append("household_size")
+        members_of = defaultdict(dict)
+        for row in (
             Member.objects.live()
-            .filter(household__number__any=numbers)
-            .annotate(household_number=F("household__number"))
+            .filter(household_id__any=ids)
+            .values_list(
+                *dict.fromkeys(
+                    ["id", "household_id", "version", "name", "id_number", *member_fields]
+                ),
+                named=True,
+            )
         ):
-            stored_members[member.household_number][member.id_number] = member
-        stored_incomes = {
-            (income.household_number, income.year): income
-            for income in Income.objects.filter(household__number__any=numbers).annotate(
-                household_number=F("household__number")
+            members_of[row.household_id][row.id_number] = row
+        incomes_of = {
+            (row.household_id, row.year): row
+            for row in Income.objects.filter(household_id__any=ids).values_list(
+                "id", "household_id", "year", "version", *income_fields, named=True
             )
         }
-        stored_causes = defaultdict(set)
+        causes_of = defaultdict(set)
         for household_id, cause in Household.other_causes.through.objects.filter(
-            household__number__any=numbers
+            household_id__any=ids
         ).values_list("household_id", "povertycause_id"):
-            stored_causes[household_id].add(cause)
+            causes_of[household_id].add(cause)
 
+        now = timezone.now()
         entries = []  # (instance, action, changes) for the history
-        changed_households = []
+        households, members, incomes = [], [], []  # changed
+        new_members, new_incomes = [], []
+        touched = []  # households whose head or size may have changed
         for plan in plans:
             current = stored[plan.family.number]
-            causes_before = stored_causes[current.pk]
-            if "other_causes" not in self.columns_found:
-                plan.other_causes = sorted(causes_before)
-            extra = (
-                {"other_causes": [sorted(causes_before), sorted(plan.other_causes)]}
-                if set(plan.other_causes) != causes_before
-                else None
-            )
-            migrated = self.migrating.covers(plan.household.village_id)
-            self._take(
-                current,
-                plan.household,
-                [*household_fields, *status_fields] if migrated else household_fields,
-                self.report.households,
-                entries,
-                changed_households,
-                extra,
-            )
-            plan.household = current
+            self._update_household(plan, current, causes_of[current.pk], households, entries)
+            place = (current.village_id, current.pk)
+            kept = members_of.pop(current.pk, {})
+            sizes_before = len(members), len(new_members)
+            for _ref, member in plan.members:
+                before = kept.pop(member.id_number, None)
+                if before is None:
+                    new_members.append((member, place))
+                elif self._changed(Member, before, member, member_fields, current, entries, now):
+                    members.append(entries[-1][0])
+            if (len(members), len(new_members)) != sizes_before:
+                touched.append(current)
+            for number, member in kept.items():
+                self.warn(
+                    plan.family.first.row,
+                    "number",
+                    _(
+                        "%(name)s（%(id)s）在系统中属于该户，但不在本表中；未删除，如已减员请在户页面登记原因。"
+                    )
+                    % {"name": member.name, "id": idnumber_tail(number)},
+                )
+            if plan.income is not None:
+                before = incomes_of.get((current.pk, plan.income.year))
+                if before is None:
+                    new_incomes.append((plan.income, place))
+                elif self._changed(
+                    Income, before, plan.income, income_fields, current, entries, now
+                ):
+                    incomes.append(entries[-1][0])
 
+        household_fields = [
+            *self._imported(HOUSEHOLD_COLUMN_FIELDS),
+            *dict.fromkeys(self._imported(STATUS_COLUMN_FIELDS)),
+        ]
         Household.objects.bulk_update(
-            changed_households,
-            [*household_fields, *status_fields, "version", "updated_at"],
-            batch_size=2000,
+            households, [*household_fields, "version", "updated_at"], batch_size=2000
         )
-        changed = {h.pk for h in changed_households}
+        changed = {h.pk for h in households}
         through = Household.other_causes.through
         through.objects.filter(household_id__any=list(changed)).delete()
         copy_rows(
             through._meta.db_table,
             ["household_id", "povertycause_id"],
             [
-                (plan.household.pk, cause)
+                (stored[plan.family.number].pk, cause)
                 for plan in plans
-                if plan.household.pk in changed
+                if stored[plan.family.number].pk in changed
                 for cause in plan.other_causes
             ],
         )
-        self._apply_members(plans, stored_members, entries)
-        self._apply_incomes(plans, stored_incomes, entries)
-        # Stored households may keep members the file does not list.
-        self._refresh_summaries([plan.household for plan in plans])
+        # Heads first step down in a re-import that changes the head, for the one-head index.
+        members.sort(key=lambda m: m.relation == Relation.HEAD)
+        for member in members:
+            member.save(update_fields=[*member_fields, "version", "updated_at"])
+        Income.objects.bulk_update(
+            incomes, [*income_fields, "version", "updated_at"], batch_size=5000
+        )
+        self._insert(Member, new_members, batch, now)
+        self._insert(Income, new_incomes, batch, now)
+        self._refresh_summaries(touched)
         history.record_many(entries, actor=self.actor, batch=batch, source=self.source)
 
-    def _apply_members(self, plans, stored_members, entries) -> None:
-        fields = self._imported(MEMBER_COLUMN_FIELDS)
-        new, changed = [], []
-        for plan in plans:
-            stored = stored_members.get(plan.family.number, {})
-            in_file = set()
-            for _ref, member in plan.members:
-                in_file.add(member.id_number)
-                current = stored.get(member.id_number)
-                if current is None:
-                    member.household = plan.household
-                    new.append(member)
-                    continue
-                current.household = plan.household  # loaded, for the history's village
-                self._take(current, member, fields, self.report.members, entries, changed)
-            for number, member in stored.items():
-                if number not in in_file:
-                    self.warn(
-                        plan.family.first.row,
-                        "number",
-                        _(
-                            "%(name)s（%(id)s）在系统中属于该户，但不在本表中；未删除，如已减员请在户页面登记原因。"
-                        )
-                        % {"name": member.name, "id": idnumber_tail(number)},
-                    )
-        # Heads first step down in a re-import that changes the head, for the one-head index.
-        changed.sort(key=lambda m: m.relation == Relation.HEAD)
-        for member in changed:
-            member.save()
-        copy_insert(Member, new)
-        self.report.members.created += len(new)
-        entries += [(m, ChangeAction.CREATE, None) for m in new]
+    def _update_household(self, plan, current, causes_before: set, changed: list, entries):
+        """The file's values for a stored household, with its causes, counted; `current`
+        takes them and joins `changed` when anything differs."""
+        if "other_causes" not in self.columns_found:
+            plan.other_causes = sorted(causes_before)
+        changes = {}
+        if set(plan.other_causes) != causes_before:
+            changes["other_causes"] = [sorted(causes_before), sorted(plan.other_causes)]
+        fields = self._imported(HOUSEHOLD_COLUMN_FIELDS)
+        if self.migrating.covers(plan.household.village_id):
+            fields += dict.fromkeys(self._imported(STATUS_COLUMN_FIELDS))
+        changes = {**history.copy_changes(current, plan.household, fields), **changes}
+        if changes:
+            current.version += 1
+            current.updated_at = timezone.now()
+            changed.append(current)
+            entries.append((current, ChangeAction.UPDATE, changes))
+            self.report.households.updated += 1
+        else:
+            self.report.households.unchanged += 1
 
-    def _apply_incomes(self, plans, stored_incomes, entries) -> None:
-        # A stored year's amounts change only where the file has their columns.
-        fields = [key for key in INCOME_AMOUNT_FIELDS if key in self.columns_found] + [
-            "household_size"
-        ]
-        new, changed = [], []
-        for plan in plans:
-            income = plan.income
-            if income is None:
-                continue
-            income.household = plan.household
-            current = stored_incomes.get((plan.family.number, income.year))
-            if current is None:
-                new.append(income)
-                continue
-            current.household = plan.household
-            self._take(
-                current,
-                income,
-                fields,
-                self.report.incomes,
-                entries,
-                changed,
-            )
-        copy_insert(Income, new)
-        Income.objects.bulk_update(
-            changed,
-            [*fields, "version", "updated_at"],
-            batch_size=5000,
-        )
-        self.report.incomes.created += len(new)
-        entries += [(i, ChangeAction.CREATE, None) for i in new]
+    def _changed(self, model, before, row, fields, household, entries, now) -> bool:
+        """Whether the file's `row` differs from the stored `before` (a tuple of `fields` and
+        the id and version) in the file's `fields`; if so, the row as an instance to be written,
+        with the next version, goes into `entries` with its changes. Counted either way."""
+        counts = getattr(self.report, model._meta.model_name + "s")
+        changes = history.differences(model, before, row, fields)
+        if not changes:
+            counts.unchanged += 1
+            return False
+        maker = self.members if model is Member else self.incomes
+        instance = maker.thaw(row)
+        instance.pk, instance.version, instance.updated_at = before.id, before.version + 1, now
+        instance.household = household  # for the history's area
+        instance._state.adding = False
+        instance._state.db = model.objects.db
+        entries.append((instance, ChangeAction.UPDATE, changes))
+        counts.updated += 1
+        return True
 
     def _refresh_summaries(self, households) -> None:
         """Head's name and live size from the stored members, in one query, and written where

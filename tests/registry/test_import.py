@@ -207,6 +207,37 @@ def test_a_reimport_updates_and_reports_missing_members(tmp_path, superuser, peo
     assert updates.get(model="registry.income").changes == {"household_size": [3, 2]}
 
 
+def test_a_reimport_changes_members_swaps_the_head_and_adds_one(tmp_path, superuser, people):
+    """Stored members are compared with the file's rows: a changed one gets its next version
+    and one change record, a new one is added, and the household's head and size follow."""
+    first = family("H001", people["head"], people["wife"])
+    import_ledger(workbook(tmp_path / "a.xlsx", first), actor=superuser)
+    wife_name, wife_number, _relation = people["wife"]
+    again = family(
+        "H001",
+        (wife_name, wife_number, "户主"),
+        (people["head"][0] + "二", people["head"][1], "配偶"),
+        people["son"],
+    )
+    report = import_ledger(workbook(tmp_path / "b.xlsx", again), actor=superuser)
+    assert report.errors == [], report.errors
+    assert vars(report.members) == {"created": 1, "updated": 2, "unchanged": 0}
+    household = Household.objects.get(number="H001")
+    assert (household.head_name, household.size) == (wife_name, 3)
+    wife = household.members.get(id_number=wife_number)
+    assert (wife.relation, wife.version) == ("head", 2)
+    records = ChangeRecord.objects.filter(model="registry.member", object_id=wife.pk)
+    assert [(r.action, r.changes) for r in records.order_by("id")][1:] == [
+        ("update", {"relation": ["spouse", "head"]})
+    ]
+    husband = household.members.get(id_number=people["head"][1])
+    assert husband.name.endswith("二") and husband.relation == "spouse"
+    son = household.members.get(id_number=people["son"][1])
+    assert ChangeRecord.objects.filter(
+        model="registry.member", object_id=son.pk, action="create", area_code=household.village_id
+    ).exists()
+
+
 def test_member_cells_merged_down_and_blank_household_cells(tmp_path, superuser, people):
     path = workbook(
         tmp_path / "merged.xlsx", family("H001", people["head"], people["wife"]), title=False
