@@ -181,3 +181,16 @@ def test_records_of_rows_written_from_tuples_equal_those_of_instances(households
         "registry.member", "registry.income", "registry.household"
     }  # fmt: skip
     assert any(record[6].get("wage_income") == "1234.50" for record in by_instances)
+
+
+def test_a_deleted_users_records_keep_the_name_and_lose_the_link(households, cadre_a):
+    """The actor column has no database constraint (imports write many records): Django
+    itself empties it when the user is deleted, and the name stays."""
+    services.household_update(
+        actor=cadre_a, household=households["A"], version=households["A"].version,
+        data={"phone": "13809350002"},
+    )  # fmt: skip
+    record = ChangeRecord.objects.get(action=ChangeAction.UPDATE, actor=cadre_a)
+    cadre_a.delete()
+    record.refresh_from_db()
+    assert (record.actor_id, record.actor_name) == (None, "cadre_a")
