@@ -8,7 +8,6 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -279,18 +278,15 @@ class LedgerImport(Pipeline):
         take = itemgetter(*self.columns_found.values())
         repeated = [positions[key] for key in REPEATED_KEYS if key in positions]
         household_cells = [(key, positions[key]) for key in HOUSEHOLD_KEYS if key in positions]
-        labels: dict = {}
+        household_values = _getter([position for _key, position in household_cells])
+        labels: dict[str, str] = {}
         width = max(self.columns_found.values()) + 1
         for index, row in enumerate(rows):
             if index <= header_row:
                 continue
             if len(row) < width:
                 row = [*row, *[""] * (width - len(row))]
-            # A 小计/合计 row says so in its first filled cells (序号, 县 or 户编号).
-            first_filled = list(islice(filter(_filled, row), 3))
-            if not first_filled or any(
-                isinstance(cell, str) and TOTAL_ROW.match(norm.text(cell)) for cell in first_filled
-            ):
+            if _blank_or_total(row):
                 continue
             cells = take(row)
             if repeated:
@@ -299,8 +295,8 @@ class LedgerImport(Pipeline):
                 cells = list(cells)
                 for position in repeated:
                     cell = cells[position]
-                    # By type too: True == 1 == 1.0, but a 1 must not come back as True.
-                    cells[position] = labels.setdefault((type(cell), cell), cell)
+                    if type(cell) is str:
+                        cells[position] = labels.setdefault(cell, cell)
                 cells = tuple(cells)
             ref = RowRef(index + 1, cells, positions)
             number = norm.text(ref.get("number"))
@@ -315,7 +311,10 @@ class LedgerImport(Pipeline):
             else:
                 if current is not family:
                     self.warn(ref.row, "number", _("该户的成员行不相邻，已按户编号合并。"))
-                self._check_household_cells(ref, family.first, household_cells)
+                # A member's row mostly leaves the household's cells blank.
+                values = household_values(cells)
+                if any(values) or 0 in values:  # 0 == 0.0 == False: filled, yet falsy
+                    self._check_household_cells(ref, family.first, household_cells)
             family.members.append(ref)
             current = family
         return list(families.values())
@@ -1012,6 +1011,32 @@ def health_flags(value) -> dict[str, bool]:
     if unknown:
         raise ValidationError(unknown)
     return flags
+
+
+def _getter(positions: list[int]):
+    """A tuple of the cells at these positions (itemgetter gives a bare cell for one)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda cells: tuple(cells[position] for position in positions)
+
+
+def _blank_or_total(row) -> bool:
+    """Whether a row is blank, or a 小计/合计 row: one that says so in its first filled cells
+    (序号, 县 or 户编号)."""
+    filled = 0
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is str:
+            if cell.isspace():
+                continue
+            # 计 is in every total's name: the rest of the check only where it is.
+            if "计" in cell and TOTAL_ROW.match(norm.text(cell)):
+                return True
+        filled += 1
+        if filled == 3:
+            return False
+    return filled == 0
 
 
 def _filled(cell) -> bool:

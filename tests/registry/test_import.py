@@ -734,11 +734,16 @@ def test_household_cells_repeated_on_members_rows(tmp_path, superuser, people):
     }
     rows[1].update(household_cells)
     rows[2].update({**household_cells, "联系电话": "１３８０９３５１２３４", "工资性收入": -5})
-    report = import_ledger(workbook(tmp_path / "repeated.xlsx", rows), actor=superuser)
+    second = family("H096", people["head2"], people["daughter2"])
+    second[1]["生产经营性支出"] = 0  # the only household cell on the row: filled, though falsy
+    report = import_ledger(workbook(tmp_path / "repeated.xlsx", rows + second), actor=superuser)
     assert report.errors == []
-    # Full-width digits fold to the same number: only the income differs.
-    assert [(w.row, w.column) for w in report.warnings if w.column != "备注"] == [(6, "工资性收入")]
-    assert "以第 4 行为准" in report.warnings[-1].message
+    # Full-width digits fold to the same number: only the amounts differ.
+    assert [(w.row, w.column) for w in report.warnings if w.column != "备注"] == [
+        (6, "工资性收入"),
+        (8, "生产经营性支出"),
+    ]
+    assert "以第 4 行为准" in report.warnings[-2].message
     income = Income.objects.get(household__number="H095")
     assert income.wage_income == 6000
 
@@ -857,3 +862,13 @@ def test_a_reimport_without_some_income_columns_keeps_those_amounts(
     )
     change = ChangeRecord.objects.get(model="registry.income", action="update")
     assert change.changes == {"wage_income": ["6000.00", "7000.00"]}
+
+
+def test_blank_and_total_rows_are_told_apart_from_people():
+    from registry.imports.households import _blank_or_total
+
+    assert _blank_or_total(["", None, "  ", "\u3000"])
+    assert _blank_or_total(["", "合计", "", 12])
+    assert _blank_or_total([3, "", "小 计".replace(" ", ""), "x"])
+    assert not _blank_or_total([1, "天祝县", "计红梅", "小计"])  # 小计 is not among the first three
+    assert not _blank_or_total(["", "计红梅", "620623"])  # a name with 计 is a person
