@@ -6,9 +6,11 @@ instances by the models' own field and model rules, remembering each field's ver
 value: a ledger repeats the same few labels tens of thousands of times."""
 
 import collections
+import datetime as dt
 import operator
 from decimal import Decimal
 
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import signals
@@ -68,6 +70,14 @@ class RowMaker:
             self.checked.setdefault(field.name, field)
         self.cache = {field.attname: {} for field in self.checked.values()}
         self.limit = limit
+        # Plain text and date fields pass a valid value through clean() unchanged: such a
+        # value (a name, an ID number, a birth date: a new one on nearly every row) is known
+        # valid without running it; any other goes through clean() for its message.
+        self.valid_as_is = {
+            field.attname: test
+            for field in self.checked.values()
+            if (test := _valid_as_is(field)) is not None
+        }
         # Fields a row leaves at their default are checked only if that default is invalid.
         self.always = [
             field
@@ -85,8 +95,12 @@ class RowMaker:
         errors = {}
         checked = self.checked
         fields = [checked[name] for name in values if name in checked] + self.always
+        valid_as_is = self.valid_as_is
         for field in fields:
             raw = getattr(instance, field.attname)
+            test = valid_as_is.get(field.attname)
+            if test is not None and test(raw):
+                continue
             cache = self.cache[field.attname]
             # Decimal("1") == Decimal("1.000"), but only one of them has two decimal places.
             key = (Decimal, raw.as_tuple()) if type(raw) is Decimal else (type(raw), raw)
@@ -135,6 +149,30 @@ class RowMaker:
             return field.clean(value, None), None
         except ValidationError as error:
             return None, without_tracebacks(error).error_list
+
+
+def _valid_as_is(field):
+    """A test that a value passes field.clean() unchanged, for a field whose clean() is only
+    its type's, its length's and its emptiness's (no choices, no validators of its own); None
+    for any other field."""
+    if field.choices:
+        return None
+    if type(field) is models.CharField:
+        if not all(type(v) in PLAIN_TEXT_VALIDATORS for v in field.validators):
+            return None
+        limit, blank = field.max_length, field.blank
+        return lambda value: (
+            type(value) is str
+            and len(value) <= limit
+            and "\x00" not in value
+            and (blank or value != "")
+        )
+    if type(field) is models.DateField and not field.validators:
+        return lambda value: type(value) is dt.date
+    return None
+
+
+PLAIN_TEXT_VALIDATORS = (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
 
 
 def without_tracebacks(error: ValidationError) -> ValidationError:

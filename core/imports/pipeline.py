@@ -193,15 +193,17 @@ class Pipeline:
         verdicts are remembered per value: its labels repeat on every row."""
         raw = ref.get(key)
         memo = self.parsed[key]
+        # By type too, but for text: True == 1 == 1.0, and a 1 must not come back as True.
+        memo_key = raw if type(raw) is str else (type(raw), raw)
         try:
-            value, messages = memo[type(raw), raw]
+            value, messages = memo[memo_key]
         except KeyError:
             try:
                 value, messages = parse(raw, *args), ()
             except ValidationError as error:
                 value, messages = None, error.messages
             if len(memo) < MEMO_LIMIT:
-                memo[type(raw), raw] = value, messages
+                memo[memo_key] = value, messages
         for message in messages:
             self.error(ref.row, key, message)
         return value

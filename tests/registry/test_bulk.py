@@ -98,6 +98,17 @@ MEMBER_CASES = {
         "id_number": wrong_check_character(id_number()),
     },
     "no name": lambda: {"id_number": id_number(), "relation": Relation.HEAD},
+    # Names and dates are let through without clean() only when clean() would pass them as is.
+    "name exactly at the limit": lambda: member_data(Relation.HEAD, name="张" * 50),
+    "a NUL character in the name": lambda: member_data(Relation.HEAD, name="张\x00三"),
+    "an empty name": lambda: {**member_data(Relation.HEAD), "name": ""},
+    "a number as the name": lambda: {**member_data(Relation.HEAD), "name": 12345},
+    "a date and time as the birth date": lambda: {
+        **member_data(Relation.HEAD),
+        "id_type": "other",
+        "id_number": "A1234567",
+        "birth_date": dt.datetime(1980, 1, 1, 8, 30),
+    },
 }
 
 INCOME_CASES = {
@@ -141,6 +152,7 @@ EXPECTED_FIELDS = {
     (Member, "name too long"): {"name"},
     (Member, "several at once"): {"id_number", "relation", "name", "education"},
     (Member, "no name"): {"name"},
+    (Member, "an empty name"): {"name"},
     (Income, "negative amount"): {"wage_income"},
     (Income, "negative cost"): {"production_cost"},
     (Income, "too many digits"): {"transfer_income"},
