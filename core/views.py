@@ -21,6 +21,7 @@ from .imports.jobs import (
     import_job_recheck,
     import_job_start,
     import_jobs_for,
+    job_progress,
 )
 from .models import ExportJob, ImportJob
 
@@ -93,6 +94,7 @@ def _job_page(request, job: ImportJob, options=None):
     """A job's progress, counts or errors; with the upload options its check asked for, if
     any (`options`: the form as the user filled it in, to show its errors at the field)."""
     pipeline = _kind(job.kind)
+    job.progress = job_progress(job)
     report = job.report or {}
     warnings = report.get("warnings") or []
     counts = [

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,19 @@ from .issues import UnreadableFile
 from .reading import SUFFIXES
 
 logger = logging.getLogger(__name__)
+PROGRESS_KEPT_SECONDS = 24 * 3600
+
+
+def progress_key(pk: int) -> str:
+    return f"core:import-job:{pk}:progress"
+
+
+def job_progress(job: ImportJob) -> int:
+    """How far a job has come: while it runs, what its worker said last (in the cache);
+    before and after, what its row says."""
+    if job.status in (ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING):
+        return max(job.progress, cache.get(progress_key(job.pk)) or 0)
+    return job.progress
 
 
 def import_job_start(*, actor, kind: str, upload, options: dict | None = None) -> ImportJob:
@@ -56,9 +70,12 @@ def import_job_run(*, job: ImportJob, apply: bool) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         status=status.APPLYING if apply else status.VALIDATING, progress=5
     )
+    cache.set(progress_key(job.pk), 5, timeout=PROGRESS_KEPT_SECONDS)  # not the last run's
 
     def progress(percent: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(progress=percent)
+        # In the cache, not the job's row: an apply's writes are not seen until its
+        # transaction ends, and the reading step tells from another thread.
+        cache.set(progress_key(job.pk), percent, timeout=PROGRESS_KEPT_SECONDS)
 
     try:
         pipeline = kinds.get(job.kind)(actor=job.user, progress=progress, **job.options)

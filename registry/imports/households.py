@@ -258,10 +258,13 @@ class LedgerImport(Pipeline):
         self.migrating = scope.reach(actor, Action.MIGRATE)
         self.status_memo: dict[tuple, tuple[dict, dict]] = {}
         self.people: list[tuple[str, str, int]] = []  # the part's (ID number, 户编号, row)
+        self.sheet_height = 0  # rows, for the progress of grouping them
+        self.rows_to_write = self.rows_written = 0  # a family's household and members
         self.said_once: dict[str, Issue] = {}  # message -> where the part said it
         self.line_years = set(PovertyLine.objects.values_list("year", flat=True))
 
     def plan(self, sheet, header_row: int, *, sheets, lap) -> list["Plan"]:
+        self.sheet_height = sheet.height
         families = self.group(sheet.rows(), header_row)
         for each in sheets:
             each.release()  # the reader's copy of the file, the largest thing in memory
@@ -281,7 +284,10 @@ class LedgerImport(Pipeline):
         household_values = _getter([position for _key, position in household_cells])
         labels: dict[str, str] = {}
         width = max(self.columns_found.values()) + 1
+        height = max(1, self.sheet_height)
         for index, row in enumerate(rows):
+            if index % 5000 == 0:
+                self.tell("group", index / height)
             if index <= header_row:
                 continue
             if len(row) < width:
@@ -390,7 +396,7 @@ class LedgerImport(Pipeline):
         step = max(1, len(families) // 50)
         for done, (index, family) in enumerate(families):
             if main and done % step == 0:
-                self.progress(10 + int(80 * done / len(families)))
+                self.tell("validate", done / len(families))
             plan = self._plan(family, *lookups)
             if plan is None:
                 continue
@@ -747,6 +753,8 @@ class LedgerImport(Pipeline):
         from their validated tuples: a row becomes an instance only where a stored one
         changes. The plans list is emptied as it goes."""
         batch = str(uuid.uuid4())
+        self.rows_to_write = sum(len(plan.members) + 1 for plan in plans)
+        self.rows_written = 0
         while plans:
             chunk = plans[:APPLY_BATCH]
             del plans[:APPLY_BATCH]
@@ -757,7 +765,13 @@ class LedgerImport(Pipeline):
                 ).select_for_update()
             }
             self._create_families([p for p in chunk if p.family.number not in stored], batch)
-            self._update_families([p for p in chunk if p.family.number in stored], stored, batch)
+            updated = [p for p in chunk if p.family.number in stored]
+            self._update_families(updated, stored, batch)
+            self._written(sum(len(plan.members) + 1 for plan in updated))
+
+    def _written(self, rows: int) -> None:
+        self.rows_written += rows
+        self.tell("apply", self.rows_written / self.rows_to_write)
 
     def _create_families(self, plans: list[Plan], batch: str) -> None:
         """New households with their members, incomes and causes; ids are taken first, so
@@ -783,7 +797,9 @@ class LedgerImport(Pipeline):
                 incomes.append((plan.income, place))
             causes += [(household.id, cause) for cause in plan.other_causes]
         self._insert(Household, [(h, (h.village_id, h.id)) for h in households], batch, now)
+        self._written(len(households))
         self._insert(Member, members, batch, now)
+        self._written(len(members))
         self._insert(Income, incomes, batch, now)
         through = Household.other_causes.through
         copy_rows(through._meta.db_table, ["household_id", "povertycause_id"], causes)
