@@ -27,6 +27,10 @@ class AnyOf(Lookup):
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+            # As the column's type: psycopg sends small numbers as smallint[], and comparing a
+            # bigint column with that array scanned it linearly for every row (20 s for 20,000
+            # households' members out of 500,000), where the same type is hashed or indexed.
+            array_type = self.lhs.output_field.cast_db_type(connection)
+            return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, self.rhs]
         placeholders = ", ".join(["%s"] * len(self.rhs))
         return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
