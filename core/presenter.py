@@ -53,6 +53,12 @@ def mask_data(data: dict) -> dict:
     return masked
 
 
+def _masked_value(name: str, value):
+    if name == "birth_date":
+        return mask_date(value.isoformat())
+    return MASKERS[name](value) if isinstance(value, str) else value
+
+
 def masked_copy(instance):
     """A copy of a row with its sensitive values masked, for display only. A masked birth date
     is kept as text in `masked_birth_date` (the date field itself becomes empty)."""
@@ -84,6 +90,20 @@ class Presenter:
 
     def data(self, data: dict, area_code: str) -> dict:
         return data if self.in_full(area_code) else mask_data(data)
+
+    def values(self, row, area_code: str):
+        """A row of plain values (a namedtuple named by field) as this reader sees it: where
+        the reader does not keep the area, its sensitive fields masked (a date as masked
+        text)."""
+        if self.in_full(area_code):
+            return row
+        return row._replace(
+            **{
+                name: _masked_value(name, value)
+                for name in MASKERS.keys() & row._fields
+                if (value := getattr(row, name))
+            }
+        )
 
     def row(self, instance, area_code: str):
         """The instance itself for a reader who keeps its area, else a masked copy."""

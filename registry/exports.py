@@ -21,8 +21,7 @@ def write_households(job, out, progress) -> int:
     total = households.count()
     year = selectors.current_income_year()
     return ledger.write_member_ledger(
-        selectors.households_for_export(households, year).iterator(chunk_size=2000),
-        year=year,
+        selectors.ledger_families(households, year),
         presenter=Presenter(job.user),
         out=out,
         progress=lambda done: progress(done, total),

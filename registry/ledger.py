@@ -23,7 +23,7 @@ from .choices import (
     SchoolStatus,
     Sex,
 )
-from .models import Household, Income, Member
+from .models import Member
 
 # A cell that starts with one of these is run as a formula by Excel and other spreadsheets
 # (CSV/formula injection); such text is written with a leading apostrophe instead.
@@ -57,7 +57,9 @@ def _label(choices, value) -> str:
 @dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[Household, Member, Income | None], object]
+    # (household, member, income) -> the cell; rows as registry.selectors.ledger_families
+    # gives them (plain values, labels' codes, the names of areas and causes).
+    value: Callable
     width: int = 12
     member: bool = False  # a member's own column; the others are the household's, once a family
 
@@ -69,15 +71,15 @@ def _health_text(flags: tuple[bool, bool, bool], language: str) -> str:
     return "、".join(member.health_labels)
 
 
-def _health(member: Member) -> str:
+def _health(member) -> str:
     flags = (member.chronic_illness, member.serious_illness, member.disabled)
     return _health_text(flags, _current_language())
 
 
 COLUMNS = [
-    Column("县", lambda h, m, i: h.village.parent.parent.name if h.village.parent else "", 14),
-    Column("乡镇", lambda h, m, i: h.village.parent.name if h.village.parent else "", 12),
-    Column("行政村", lambda h, m, i: h.village.name, 12),
+    Column("县", lambda h, m, i: h.county or "", 14),
+    Column("乡镇", lambda h, m, i: h.township or "", 12),
+    Column("行政村", lambda h, m, i: h.village, 12),
     Column("村民小组", lambda h, m, i: h.group, 8),
     Column("户编号", lambda h, m, i: h.number, 22),
     Column("户主姓名", lambda h, m, i: h.head_name, 10),
@@ -86,12 +88,7 @@ COLUMNS = [
     Column("证件号码", lambda h, m, i: m.id_number, 21, member=True),
     Column("性别", lambda h, m, i: _label(Sex, m.sex), 6, member=True),
     Column("民族", lambda h, m, i: m.ethnicity, 8, member=True),
-    Column(
-        "出生日期",
-        lambda h, m, i: m.birth_date or getattr(m, "masked_birth_date", ""),
-        12,
-        member=True,
-    ),
+    Column("出生日期", lambda h, m, i: m.birth_date or "", 12, member=True),  # or masked text
     Column("与户主关系", lambda h, m, i: _label(Relation, m.relation), 10, member=True),
     Column("文化程度", lambda h, m, i: _label(Education, m.education), 12, member=True),
     Column("在校生状况", lambda h, m, i: _label(SchoolStatus, m.school_status), 12, member=True),
@@ -99,10 +96,10 @@ COLUMNS = [
     Column("劳动技能", lambda h, m, i: _label(LabourSkill, m.labour_skill), 12, member=True),
     Column("务工状况", lambda h, m, i: _label(MigrantWork, m.migrant_work), 12, member=True),
     Column("务工时间", lambda h, m, i: m.migrant_months or "", 8, member=True),
-    Column("贫困户属性", lambda h, m, i: h.attribute.name if h.attribute else "", 14),
+    Column("贫困户属性", lambda h, m, i: h.attribute or "", 14),
     Column("识别标准", lambda h, m, i: _label(IdentificationStandard, h.standard), 10),
-    Column("主要致贫原因", lambda h, m, i: h.main_cause.name if h.main_cause else "", 12),
-    Column("其他致贫原因", lambda h, m, i: "、".join(c.name for c in h.other_causes.all()), 16),
+    Column("主要致贫原因", lambda h, m, i: h.main_cause or "", 12),
+    Column("其他致贫原因", lambda h, m, i: "、".join(h.other_causes), 16),
     Column("计划脱贫年度", lambda h, m, i: h.planned_exit_year or "", 10),
     # Read back only by a migration import; any other import leaves status to the procedures.
     Column("户状态", lambda h, m, i: _label(HouseholdStatus, h.status), 10),
@@ -120,26 +117,24 @@ COLUMNS = [
 ]
 
 
-def write_member_ledger(
-    households: Iterable[Household], *, year: int, presenter, out=None, progress=None
-) -> bytes | int:
-    """An .xlsx of the households' live members, as the presenter lets the user see them (ID,
-    bank and birth dates masked outside the areas the user keeps); every text cell is
-    neutralised. Returned as bytes, or written into `out` (a file), returning the rows
-    written; `progress(households done)` is called as it goes. Streamed (core.xlsx), so memory
-    stays the same whatever the list's length."""
+def write_member_ledger(families: Iterable[tuple], *, presenter, out=None, progress=None):
+    """An .xlsx of the families' live members (registry.selectors.ledger_families), as the
+    presenter lets the user see them (ID, bank and birth dates masked outside the areas the
+    user keeps); every text cell is neutralised. Returned as bytes, or written into `out` (a
+    file), returning the rows written; `progress(households done)` is called as it goes.
+    Streamed (core.xlsx), so memory stays the same whatever the list's length."""
 
     family = [(n, c) for n, c in enumerate(COLUMNS) if not c.member]
     own = [(n, c) for n, c in enumerate(COLUMNS) if c.member]
 
     def rows():
-        for done, stored in enumerate(households, start=1):
-            income = next((i for i in stored.year_incomes if i.year == year), None)
-            household = presenter.row(stored, stored.village_id)
+        for done, (stored, members, income) in enumerate(families, start=1):
+            household = presenter.values(stored, stored.village_id)
             shared = [None] * len(COLUMNS)
             for n, column in family:
                 shared[n] = neutralise(column.value(household, None, income))
-            for member in presenter.rows(stored.live_members, stored.village_id):
+            for member in members:
+                member = presenter.values(member, stored.village_id)
                 row = shared.copy()
                 for n, column in own:
                     row[n] = neutralise(column.value(household, member, income))

@@ -2,6 +2,9 @@
 or from an object that was already looked up through it; none returns rows for no one."""
 
 import datetime as dt
+import itertools
+from collections import defaultdict, namedtuple
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +20,7 @@ from core.models import Area, ChangeRecord, Post
 
 from .choices import HouseholdStatus, MemberLeaveReason
 from .models import (
+    INCOME_AMOUNT_FIELDS,
     Household,
     Income,
     Member,
@@ -184,42 +188,61 @@ def home_summary(user) -> HomeSummary:
     )
 
 
-def households_for_export(qs, year: int):
-    """The filtered households with what a ledger row needs (the income of `year` only), in a
-    fixed number of queries."""
-    members = Member.objects.live().order_by("id").only("household_id", *LEDGER_MEMBER_FIELDS)
-    return (
-        qs.select_related("village__parent__parent", "attribute", "main_cause")
-        .only(*LEDGER_HOUSEHOLD_FIELDS)
-        .prefetch_related(
-            Prefetch("members", queryset=members, to_attr="live_members"),
-            Prefetch("incomes", queryset=Income.objects.filter(year=year), to_attr="year_incomes"),
-            "other_causes",
-        )
-    )
+def ledger_families(households, year: int, *, chunk_size: int = 2000) -> Iterator[tuple]:
+    """The filtered households as the member ledger (registry.ledger) reads them, as plain rows
+    and no model instance (a county is 60,000 members): (household, its live members, its
+    income of `year` or None), in the list's order, a chunk of households at a time and four
+    queries a chunk."""
+    rows = households.values_list(*LEDGER_HOUSEHOLD_VALUES.values()).iterator(chunk_size=chunk_size)
+    while chunk := list(itertools.islice(rows, chunk_size)):
+        ids = [row[0] for row in chunk]
+        members = defaultdict(list)
+        for row in (
+            Member.objects.live()
+            .filter(household_id__any=ids)
+            .order_by("household_id", "id")
+            .values_list("household_id", *LEDGER_MEMBER_FIELDS)
+        ):
+            members[row[0]].append(LedgerMember._make(row[1:]))
+        incomes = {
+            row[0]: LedgerIncome._make(row[1:])
+            for row in Income.objects.filter(household_id__any=ids, year=year).values_list(
+                "household_id", *LedgerIncome._fields
+            )
+        }
+        causes = defaultdict(list)
+        for household_id, name in (
+            Household.other_causes.through.objects.filter(household_id__any=ids)
+            .order_by("household_id", "povertycause__sort_order", "povertycause__code")
+            .values_list("household_id", "povertycause__name")
+        ):
+            causes[household_id].append(name)
+        for row in chunk:
+            yield LedgerHousehold(*row, causes[row[0]]), members[row[0]], incomes.get(row[0])
 
 
-# What the member ledger reads (registry.ledger.COLUMNS), and nothing else: an export of a
-# county instantiates 60,000 members.
-LEDGER_HOUSEHOLD_FIELDS = [
-    "village__name",
-    "village__parent__name",
-    "village__parent__parent__name",
-    "attribute__name",
-    "main_cause__name",
-    "group",
-    "number",
-    "head_name",
-    "size",
-    "standard",
-    "planned_exit_year",
-    "status",
-    "first_identified_year",
-    "exit_year",
-    "phone",
-    "bank_name",
-    "bank_account",
-]
+# What the member ledger reads (registry.ledger.COLUMNS), and nothing else.
+LEDGER_HOUSEHOLD_VALUES = {
+    "id": "id",
+    "village_id": "village_id",
+    "county": "village__parent__parent__name",
+    "township": "village__parent__name",
+    "village": "village__name",
+    "attribute": "attribute__name",
+    "main_cause": "main_cause__name",
+    "group": "group",
+    "number": "number",
+    "head_name": "head_name",
+    "size": "size",
+    "standard": "standard",
+    "planned_exit_year": "planned_exit_year",
+    "status": "status",
+    "first_identified_year": "first_identified_year",
+    "exit_year": "exit_year",
+    "phone": "phone",
+    "bank_name": "bank_name",
+    "bank_account": "bank_account",
+}
 LEDGER_MEMBER_FIELDS = [
     "name",
     "id_number",
@@ -236,6 +259,9 @@ LEDGER_MEMBER_FIELDS = [
     "migrant_work",
     "migrant_months",
 ]
+LedgerHousehold = namedtuple("LedgerHousehold", [*LEDGER_HOUSEHOLD_VALUES, "other_causes"])
+LedgerMember = namedtuple("LedgerMember", LEDGER_MEMBER_FIELDS)
+LedgerIncome = namedtuple("LedgerIncome", ["year", *INCOME_AMOUNT_FIELDS])
 
 
 def responsible_cadres(household: Household):

@@ -204,9 +204,7 @@ def household_export(request):
         return redirect("export-job", pk=job.pk)
     year = selectors.current_income_year()
     content = ledger.write_member_ledger(
-        selectors.households_for_export(households, year),
-        year=year,
-        presenter=Presenter(request.user),
+        selectors.ledger_families(households, year), presenter=Presenter(request.user)
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
