@@ -97,9 +97,7 @@ def main(argv=None) -> int:
         qs = Household.objects.restrict(user, "export").order_by("id")
         year = selectors.current_income_year()
         content = ledger.write_member_ledger(
-            selectors.households_for_export(qs, year),
-            year=year,
-            presenter=Presenter(user),
+            selectors.ledger_families(qs, year), presenter=Presenter(user)
         )
         return len(content)
 
@@ -129,8 +127,9 @@ def main(argv=None) -> int:
             f"{seconds / timings['baseline']:>12.2f}"
         )
     print(f"peak memory of the process: {peak_mb():.0f} MB")
-    goal = "ok" if timings["job"] <= 5 else "not met"
-    print(f"goal: the county export in ≤ 5 s — {goal} ({timings['job']:.2f} s)")
+    slowest = max(timings["direct"], timings["job"])
+    goal = "ok" if slowest <= 5 else "not met"
+    print(f"goal: the county export in ≤ 5 s — {goal} (the slower path: {slowest:.2f} s)")
     return 0
 
 

@@ -35,9 +35,14 @@ def should_split(size: int) -> bool:
     return hasattr(os, "fork") and cores() >= 2 and size >= settings.IMPORT_PARALLEL_FROM
 
 
-def in_halves(items: Sequence, work: Callable, *, split: bool) -> list:
+def in_halves(items: Sequence, work: Callable, *, split: bool, release=None) -> list:
     """[work(first half, main=True), work(second half, main=False)], the second half in a forked
-    child; [work(items, main=True)] when not split. The child's result must pickle."""
+    child; [work(items, main=True)] when not split. The child's result must pickle.
+
+    `release(half)`, if given, is called in each process on the half it does not work on, as
+    soon as it has forked: what each lets go of is then held once, not twice (Python's
+    reference counts write to every object a process touches, so memory a fork shares soon
+    stops being shared)."""
     if not split or len(items) < 2:
         return [work(items, main=True)]
     middle = len(items) // 2
@@ -47,6 +52,8 @@ def in_halves(items: Sequence, work: Callable, *, split: bool) -> list:
         os.close(read_end)
         try:
             _refuse_queries()
+            if release is not None:
+                release(items[:middle])
             outcome = ("done", work(items[middle:], main=False))
         except BaseException:  # whatever it was, the parent is told
             outcome = ("failed", traceback.format_exc())
@@ -58,6 +65,8 @@ def in_halves(items: Sequence, work: Callable, *, split: bool) -> list:
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         try:
+            if release is not None:
+                release(items[middle:])
             first = work(items[:middle], main=True)
             try:
                 status, second = pickle.load(pipe)

@@ -377,11 +377,9 @@ class LedgerImport(Pipeline):
             list(enumerate(families)),
             functools.partial(self._validate_part, lookups),
             split=parallel.should_split(rows),
+            release=_forget_cells,
         )
         plans = self._merged(parts, families)
-        for family in families:
-            for ref in family.members:
-                ref.cells = ()  # the plan holds what they said; a large ledger needs the memory
         self._check_people(plans)
         self._check_existing(plans)
         return plans
@@ -398,6 +396,8 @@ class LedgerImport(Pipeline):
             if main and done % step == 0:
                 self.tell("validate", done / len(families))
             plan = self._plan(family, *lookups)
+            for ref in family.members:
+                ref.cells = ()  # the plan holds what they said
             if plan is None:
                 continue
             if not main:
@@ -1027,6 +1027,13 @@ def health_flags(value) -> dict[str, bool]:
     if unknown:
         raise ValidationError(unknown)
     return flags
+
+
+def _forget_cells(families: list[tuple[int, FamilyRows]]) -> None:
+    """Let go of what the rows said (their plans will hold it), keeping their row numbers."""
+    for _index, family in families:
+        for ref in family.members:
+            ref.cells = ()
 
 
 def _getter(positions: list[int]):
