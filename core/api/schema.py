@@ -4,7 +4,8 @@ Every operation documents what it can answer besides success: 400 (errors per fi
 `detail` for a request that cannot be read), 401 with `WWW-Authenticate` (no or a bad token),
 403 (the post does not grant the action), 404 (another area's records read as missing), 409 on
 an edit of a record someone changed since (with the record as it is now), 413 for a body over the
-limit and 429 where a throttle applies.
+limit, 415 for a body of a type no parser reads (or of no declared type) and 429 where a
+throttle applies.
 """
 
 import functools
@@ -126,6 +127,7 @@ class RegistryAutoSchema(AutoSchema):
             errors["404"] = OpenApiResponse(DETAIL, _("页码超出范围"))
         if self.method in ("POST", "PUT", "PATCH"):
             errors["413"] = OpenApiResponse(DETAIL, _("请求体过大"))
+            errors["415"] = OpenApiResponse(DETAIL, _("请求体的类型不受支持"))
         if self._edits_a_record():
             errors["409"] = OpenApiResponse(self._conflict(), _("记录已被他人修改：附当前记录"))
         if getattr(self.view, "throttle_classes", None):

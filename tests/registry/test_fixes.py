@@ -225,6 +225,16 @@ def test_a_body_over_the_limit_is_a_413_in_json(client, areas, cadre_a, settings
     assert response.status_code == 413 and "过大" in response.json()["detail"]
 
 
+def test_a_body_of_no_readable_type_is_a_415_in_json_as_the_schema_says(client, areas, cadre_a):
+    from drf_spectacular.generators import SchemaGenerator
+
+    client.force_login(cadre_a)
+    response = client.post("/api/households/", b"number=1", content_type="")
+    assert response.status_code == 415 and "媒体类型" in response.json()["detail"]
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert "415" in schema["paths"]["/api/households/"]["post"]["responses"]
+
+
 def test_an_api_address_that_names_nothing_is_a_404_in_json(client, areas, cadre_a):
     client.force_login(cadre_a)
     response = client.get("/api/households/1/-2.5e-8/")
