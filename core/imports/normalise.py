@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -104,8 +105,12 @@ def whole(value) -> int | None:
 
 @lru_cache(maxsize=64)
 def _labels(choices_class, language: str) -> dict[str, str]:
-    """Label and stored value -> stored value, built once per enumeration and language."""
-    mapping = {str(label): stored for stored, label in choices_class.choices}
+    """Label and stored value -> stored value, built once per enumeration and language. The
+    Chinese labels always count: a ledger is written in Chinese whatever language its uploader
+    reads the pages in."""
+    with translation.override(None):  # no catalogue: the labels as written in the source
+        mapping = {str(label): stored for stored, label in choices_class.choices}
+    mapping.update({str(label): stored for stored, label in choices_class.choices})
     mapping.update({stored: stored for stored in choices_class.values})
     return mapping
 

@@ -173,6 +173,16 @@ def test_a_real_shaped_ledger_imports(ledger, superuser, people):
     assert [w.column for w in report.warnings] == ["备注"]
 
 
+def test_a_chinese_ledger_imports_for_a_user_reading_english(ledger, superuser):
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = import_ledger(ledger, actor=superuser)
+    assert report.errors == [] and report.applied
+    wife = Member.objects.get(name="马秀英")
+    assert (wife.relation, wife.sex) == ("spouse", "female")
+
+
 def test_reimporting_the_same_data_changes_nothing(ledger, superuser):
     import_ledger(ledger, actor=superuser)
     records = ChangeRecord.objects.count()
