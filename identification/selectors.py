@@ -13,6 +13,7 @@ from core.scope import LEVEL_DIGITS
 
 from .choices import ComplaintState, Condition, FindingState, ObjectionState, Outcome, Step
 from .models import Application, CheckJob, Complaint, Finding, Notice, Objection, Roster
+from .models.procedure import ENDS
 from .services import complaints as complaint_rules
 from .services import findings as finding_rules
 from .services import notices, procedure
@@ -140,10 +141,15 @@ def application_records(application: Application):
     return application.records.select_related("notice").prefetch_related("attachments")
 
 
-def may_open_application(user, household) -> bool:
-    return procedure.OPENING.allows(user, household.village_id) and not (
-        Application.objects.open().filter(household=household).exists()
-    )
+def may_open_application(user, household, newest: list | None = None) -> bool:
+    """Whether the user may open an application for the household now. `newest`: its
+    applications newest first, when already read: the open one, if any, is the newest (one
+    open application a household, a database constraint, and an ended one never reopens)."""
+    if not procedure.OPENING.allows(user, household.village_id):
+        return False
+    if newest is not None:
+        return not newest or newest[0].step in ENDS
+    return not Application.objects.open().filter(household=household).exists()
 
 
 def application_actions(user, application: Application) -> dict:

@@ -31,6 +31,7 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from operator import attrgetter
 
+        from django.db.models.signals import post_delete, post_save
         from django.utils.translation import gettext
 
         from core import history
@@ -39,7 +40,11 @@ class RegistryConfig(AppConfig):
             exports,  # noqa: F401  (registers the household list's background export)
             imports,  # noqa: F401  (registers the household ledger import)
         )
-        from .models import Household, Income, Member
+        from .models import Household, Income, Member, PovertyLine
+        from .selectors import forget_poverty_lines
+
+        post_save.connect(forget_poverty_lines, sender=PovertyLine)
+        post_delete.connect(forget_poverty_lines, sender=PovertyLine)
 
         # attrgetter, not lambdas: an import records every row it writes.
         history.track(

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -44,9 +46,42 @@ def households_for(user):
     )
 
 
+POVERTY_LINES_KEY = "registry:poverty-lines"
+POVERTY_LINES_SECONDS = 600  # a bound, should a line read inside a transaction be rolled back
+
+
 def poverty_lines() -> dict[int, PovertyLine]:
-    """The lines by year. A small table, read once per request or task."""
-    return {line.year: line for line in PovertyLine.objects.all()}
+    """The lines by year: a small table that changes a few times a year, read by most pages,
+    kept in the shared cache and forgotten when a line is saved or deleted (forget_poverty_lines)."""
+    lines = cache.get(POVERTY_LINES_KEY)
+    if lines is None:
+        lines = {line.year: line for line in PovertyLine.objects.all()}
+        cache.set(POVERTY_LINES_KEY, lines, POVERTY_LINES_SECONDS)
+    return lines
+
+
+def forget_poverty_lines(**_signal) -> None:
+    """At once, for this transaction's own reads, and again at its commit, for a read made by
+    another request in between from the lines as they were."""
+    cache.delete(POVERTY_LINES_KEY)
+    transaction.on_commit(lambda: cache.delete(POVERTY_LINES_KEY))
+
+
+def household_for_page(user):
+    """Households a user may see, as one household's page shows it: village, attribute and main
+    cause joined; its other causes, every member (those still on the roll first) and its
+    incomes read once each."""
+    return (
+        Household.objects.restrict(user, Action.VIEW)
+        .select_related("village", "attribute", "main_cause")
+        .prefetch_related(
+            "other_causes",
+            Prefetch(
+                "members", queryset=Member.objects.order_by("left_on", "id"), to_attr="all_members"
+            ),
+            "incomes",
+        )
+    )
 
 
 def below_line(net: Decimal, size: int | None, line: PovertyLine | None) -> bool | None:
@@ -351,6 +386,23 @@ def history_rows(records, *, presenter) -> list[dict]:
             }
         )
     return rows
+
+
+@dataclass
+class HistoryStart:
+    """The newest page of a household's history, for its own page: the total is counted only
+    when there are older records to link to."""
+
+    rows: list[dict]
+    more: bool
+    total: int
+
+
+def household_history_start(household: Household, *, presenter, per_page=HISTORY_PAGE):
+    records = list(household_history(household)[: per_page + 1])
+    more = len(records) > per_page
+    total = household_history(household).count() if more else len(records)
+    return HistoryStart(history_rows(records[:per_page], presenter=presenter), more, total)
 
 
 def household_history_page(household: Household, *, presenter, page=1, per_page=HISTORY_PAGE):

@@ -251,13 +251,13 @@ def _income_rows(household: Household) -> list[dict]:
 @login_required
 @require_GET
 def household_detail(request, pk: int):
-    household = _household(request, pk)
+    household = get_object_or_404(selectors.household_for_page(request.user), pk=pk)
     log_access(request, AccessLog.Kind.VIEW, _access_label(household))
     presenter = Presenter(request.user)
     in_full = presenter.in_full(household.village_id)
-    members = presenter.rows(household.members.order_by("left_on", "id"), household.village_id)
+    members = presenter.rows(household.all_members, household.village_id)
     household = presenter.row(household, household.village_id)
-    history = selectors.household_history_page(household, presenter=presenter)
+    history = selectors.household_history_start(household, presenter=presenter)
     incomes = _income_rows(household)
     return render(
         request,
@@ -267,7 +267,7 @@ def household_detail(request, pk: int):
             "members": members,
             "incomes": incomes,
             "history": history.rows,
-            "history_page": history,
+            "history_start": history,
             "can_edit": in_full,
             "income_year": selectors.current_income_year(),
             "income_years": {row["income"].year for row in incomes},

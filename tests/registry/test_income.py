@@ -65,3 +65,22 @@ def test_one_income_per_household_and_year(households, superuser):
     with pytest.raises(ValidationError):
         services.income_record(actor=superuser, household=households["A"], year=2016, data={})
     assert Income.objects.filter(household=households["A"]).count() == 1
+
+
+def test_poverty_lines_are_read_once_and_forgotten_when_one_changes(
+    areas, django_assert_num_queries
+):
+    from registry import selectors
+    from registry.models import PovertyLine
+
+    with django_assert_num_queries(1):
+        known = selectors.poverty_lines()
+    with django_assert_num_queries(0):
+        assert selectors.poverty_lines() == known
+    line = PovertyLine.objects.create(year=2031, amount="5000", basis="provincial", note="测试")
+    assert selectors.poverty_lines()[2031].amount == 5000
+    line.amount = "5200"
+    line.save()
+    assert selectors.poverty_lines()[2031].amount == 5200
+    line.delete()
+    assert 2031 not in selectors.poverty_lines()

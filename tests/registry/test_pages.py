@@ -213,6 +213,49 @@ def test_household_page_shows_income_against_the_line_and_history(
     assert "新增 2016 年度收入" in page.text
 
 
+def test_household_page_reads_in_a_fixed_number_of_queries(
+    logged_in, households, superuser, cadre_a, this_years_line, django_assert_num_queries
+):
+    """The user, the user's posts, the household with its village, attribute and main cause,
+    its other causes, members and incomes, the access log, the history's newest page and the
+    three panels of the apps above (findings, applications, exit assessments): eleven, however
+    many members, incomes and changes; a history longer than a page adds its count."""
+    from registry.selectors import HISTORY_PAGE
+
+    household = households["A"]
+    for year in (2016, 2017):
+        services.income_record(
+            actor=superuser, household=household, year=year, data={"wage_income": "6000"}
+        )
+    client = logged_in(cadre_a)
+    url = reverse("household-detail", args=[household.pk])
+    client.get(url)  # the session and the poverty lines cached, as for every later page
+    with django_assert_num_queries(11):
+        page = client.get(url)
+    assert len(page.context["members"]) == household.members.count()
+    assert not page.context["history_start"].more
+
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            model="registry.household",
+            object_id=household.pk,
+            object_repr=household.number,
+            area_code=household.village_id,
+            household_id=household.pk,
+            action="update",
+            changes={"group": [str(turn), str(turn + 1)]},
+            actor=superuser,
+        )
+        for turn in range(HISTORY_PAGE)
+    )
+    with django_assert_num_queries(12):
+        page = client.get(url)
+    start = page.context["history_start"]
+    assert start.more and len(start.rows) == HISTORY_PAGE
+    assert start.total == ChangeRecord.objects.filter(household_id=household.pk).count()
+    assert f"共 {start.total} 条" in page.text
+
+
 def test_household_page_masks_numbers_for_read_only_roles(logged_in, households, county_office):
     head = households["A"].members.get(relation=Relation.HEAD)
     page = logged_in(county_office).get(reverse("household-detail", args=[households["A"].pk]))
