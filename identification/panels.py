@@ -17,7 +17,7 @@ def open_findings(request, household):
 @household_panel
 def applications(request, household):
     listed = list(selectors.household_applications(household)[:10])
-    may_open = selectors.may_open_application(request.user, household, newest=listed)
+    may_open = selectors.may_open_application(request.user, household, listed)
     if not listed and not may_open:
         return None
     return {

@@ -141,15 +141,14 @@ def application_records(application: Application):
     return application.records.select_related("notice").prefetch_related("attachments")
 
 
-def may_open_application(user, household, newest: list | None = None) -> bool:
+def may_open_application(user, household, newest: list[Application]) -> bool:
     """Whether the user may open an application for the household now. `newest`: its
-    applications newest first, when already read: the open one, if any, is the newest (one
-    open application a household, a database constraint, and an ended one never reopens)."""
-    if not procedure.OPENING.allows(user, household.village_id):
-        return False
-    if newest is not None:
-        return not newest or newest[0].step in ENDS
-    return not Application.objects.open().filter(household=household).exists()
+    applications newest first (household_applications), as the page already read them: the
+    open one, if any, is the newest (one open application a household, a database constraint,
+    and an ended one never reopens)."""
+    return procedure.OPENING.allows(user, household.village_id) and (
+        not newest or newest[0].step in ENDS
+    )
 
 
 def application_actions(user, application: Application) -> dict:

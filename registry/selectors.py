@@ -32,17 +32,19 @@ from .models import (
 )
 
 
-def households_for(user):
-    """Households a user may see, with what a list or a detail shows, in a fixed number of queries."""
+def _households_seen(user):
+    """Households a user may see, with their village and other causes."""
     return (
         Household.objects.restrict(user, Action.VIEW)
         .select_related("village")
-        .prefetch_related(
-            Prefetch(
-                "members", queryset=Member.objects.live().order_by("id"), to_attr="live_members"
-            ),
-            "other_causes",
-        )
+        .prefetch_related("other_causes")
+    )
+
+
+def households_for(user):
+    """Households a user may see, with what a list or a detail shows, in a fixed number of queries."""
+    return _households_seen(user).prefetch_related(
+        Prefetch("members", queryset=Member.objects.live().order_by("id"), to_attr="live_members")
     )
 
 
@@ -72,10 +74,9 @@ def household_for_page(user):
     cause joined; its other causes, every member (those still on the roll first) and its
     incomes read once each."""
     return (
-        Household.objects.restrict(user, Action.VIEW)
-        .select_related("village", "attribute", "main_cause")
+        _households_seen(user)
+        .select_related("attribute", "main_cause")
         .prefetch_related(
-            "other_causes",
             Prefetch(
                 "members", queryset=Member.objects.order_by("left_on", "id"), to_attr="all_members"
             ),

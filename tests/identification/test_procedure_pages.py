@@ -67,6 +67,8 @@ def test_a_cadre_opens_an_application_and_does_the_village_steps(
     )
     application = Application.objects.get()
     assert response["Location"] == f"/applications/{application.pk}/"
+    # While it is open the household's page offers no second one.
+    assert "提出识别申请" not in client.get(f"/households/{household.pk}/").text
     detail = client.get(response["Location"]).text
     assert "人均纯收入 <strong>2000.00</strong> 元" in detail and "申请书.pdf" in detail
     attachment = application.records.get().attachments.get()
