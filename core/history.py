@@ -35,9 +35,11 @@ class Tracked:
     name: Callable  # row -> what the history calls it ("张小梅", "2021 年度收入")
     untracked: frozenset
     many_to_many: tuple[str, ...]  # kept in snapshots as sorted lists of ids
+    moves_area: str  # the field whose change moves a row to another area ("" when none)
 
 
 _TRACKED: dict[type, Tracked] = {}
+_WATCHERS: list[Callable[[str, set[str]], None]] = []
 
 
 def track(
@@ -48,8 +50,11 @@ def track(
     name: Callable = str,
     untracked: Sequence[str] = (),
     many_to_many: Sequence[str] = (),
+    moves_area: str = "",
 ) -> None:
-    """Register a model's history; called from its app's AppConfig.ready()."""
+    """Register a model's history; called from its app's AppConfig.ready(). `moves_area` names
+    the field holding the row's area when a change can move it (a household's village): the
+    area it left is touched too."""
     _TRACKED[model] = Tracked(
         label=model._meta.label_lower,
         area=area,
@@ -57,7 +62,29 @@ def track(
         name=name,
         untracked=UNTRACKED_FIELDS | frozenset(untracked),
         many_to_many=tuple(many_to_many),
+        moves_area=moves_area,
     )
+
+
+def watch(watcher: Callable[[str, set[str]], None]) -> None:
+    """Call watcher(label, area codes) in the writing transaction whenever records of a tracked
+    model are written: whatever is kept per area (registry.figures) hears of every change in
+    the one place that every change passes through."""
+    _WATCHERS.append(watcher)
+
+
+def _touched(label: str, areas: set[str]) -> None:
+    areas.discard(None)
+    for watcher in _WATCHERS:
+        watcher(label, areas)
+
+
+def _areas_of(spec: Tracked, area: str, changes: dict | None) -> set[str]:
+    """The record's area and, when the change moved the row, the area it came from."""
+    moved = (changes or {}).get(spec.moves_area) if spec.moves_area else None
+    if isinstance(moved, list) and len(moved) == 2:
+        return {area, *moved}
+    return {area}
 
 
 def tracked(model) -> Tracked:
@@ -175,6 +202,7 @@ ROW_COLUMNS = (
     "changes",
     "version",
 )
+AREA_AT = ROW_COLUMNS.index("area_code")
 
 
 def _identity(instance) -> tuple:
@@ -215,12 +243,16 @@ def _signed(actor) -> dict:
 def record(
     instance, *, action: str, changes: dict, actor, source: str = "", batch: str = ""
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
-        **dict(zip(ROW_COLUMNS, _row(instance, action, changes), strict=True)),
+    row = _row(instance, action, changes)
+    created = ChangeRecord.objects.create(
+        **dict(zip(ROW_COLUMNS, row, strict=True)),
         **_signed(actor),
         source=source[:200],
         batch=batch,
     )
+    spec = tracked(type(instance))
+    _touched(spec.label, _areas_of(spec, row[AREA_AT], changes))
+    return created
 
 
 def record_update(
@@ -251,6 +283,13 @@ def record_many(entries: Sequence, *, actor, source: str = "", batch: str | None
         source=source,
         batch=batch,
     )
+    touched: dict[str, set[str]] = {}
+    for (instance, _action, changes), (label, _name, area, _household) in zip(
+        entries, identities, strict=True
+    ):
+        touched.setdefault(label, set()).update(_areas_of(tracked(type(instance)), area, changes))
+    for label, areas in touched.items():
+        _touched(label, areas)
     return batch
 
 
@@ -284,6 +323,7 @@ def record_created(model, rows, places, *, actor, source: str = "", batch: str |
             )
 
     _write(records(), actor=actor, source=source, batch=batch)
+    _touched(spec.label, {area for area, _household in places})
     return batch
 
 

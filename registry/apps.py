@@ -38,6 +38,7 @@ class RegistryConfig(AppConfig):
 
         from . import (
             exports,  # noqa: F401  (registers the household list's background export)
+            figures,
             imports,  # noqa: F401  (registers the household ledger import)
         )
         from .models import Household, Income, Member, PovertyLine
@@ -45,6 +46,7 @@ class RegistryConfig(AppConfig):
 
         post_save.connect(forget_poverty_lines, sender=PovertyLine)
         post_delete.connect(forget_poverty_lines, sender=PovertyLine)
+        history.watch(figures.changed)
 
         # attrgetter, not lambdas: an import records every row it writes.
         history.track(
@@ -54,6 +56,7 @@ class RegistryConfig(AppConfig):
             name=lambda household: household.head_name or household.number,
             untracked=("head_name", "size"),
             many_to_many=("other_causes",),
+            moves_area="village",
         )
         history.track(
             Member,

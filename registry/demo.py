@@ -17,7 +17,7 @@ from core.areas import areas_load
 from core.choices import ChangeAction
 from core.models import Area
 
-from . import selectors
+from . import figures, selectors
 from .choices import (
     Education,
     HouseholdStatus,
@@ -399,6 +399,8 @@ def seed(
         done += chunk
         if progress:
             progress(done)
+    if not with_history:  # no history told the kept figures of these rows
+        figures.recount(village_codes)
     return village_codes
 
 

@@ -349,6 +349,21 @@ HOUSEHOLD_STATUS_FIELDS = [
 # --- members --------------------------------------------------------------------------------
 
 
+def health_labels(chronic_illness: bool, serious_illness: bool, disabled: bool) -> list[str]:
+    """健康状况 as lists show it: the conditions a member has, or 健康."""
+    fields = Member._meta
+    labels = [
+        str(fields.get_field(name).verbose_name)
+        for name, has in (
+            ("chronic_illness", chronic_illness),
+            ("serious_illness", serious_illness),
+            ("disabled", disabled),
+        )
+        if has
+    ]
+    return labels or [gettext("健康")]
+
+
 # The fields a user edits on a member, in the order the pages and the API show them.
 MEMBER_EDITABLE_FIELDS = [
     "name",
@@ -497,16 +512,7 @@ class Member(Versioned):
 
     @property
     def health_labels(self) -> list[str]:
-        labels = [
-            str(field.verbose_name)
-            for field in (
-                self._meta.get_field("chronic_illness"),
-                self._meta.get_field("serious_illness"),
-                self._meta.get_field("disabled"),
-            )
-            if getattr(self, field.name)
-        ]
-        return labels or [gettext("健康")]
+        return health_labels(self.chronic_illness, self.serious_illness, self.disabled)
 
     def clean(self):
         """Check the ID number and fill in, or check, the sex and birth date it encodes."""
@@ -650,3 +656,81 @@ def per_capita(net: Decimal, size: int | None) -> Decimal | None:
     if not size:
         return None
     return (Decimal(net) / size).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- kept figures (registry.figures) -----------------------------------------------------------
+
+
+def _count(label):
+    return models.PositiveIntegerField(label, default=0)
+
+
+class VillageFiguresQuerySet(ScopedQuerySet):
+    area_field = "village__code"
+
+
+class VillageFigures(models.Model):
+    """One village's counts, as the home page and the county's dashboards read them: kept by
+    registry.figures after every change, never edited. Counting them on each request costs a
+    county 125,000 households and a subquery each (issue 14)."""
+
+    village = models.OneToOneField(
+        Area, verbose_name=_("村"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    income_year = models.PositiveSmallIntegerField(_("收入年度"))
+    households_applicant = _count(_("申请中户数"))
+    households_registered = _count(_("贫困户户数"))
+    households_exited = _count(_("已脱贫户数"))
+    households_removed = _count(_("已清退/减少户数"))
+    people_applicant = _count(_("申请中人数"))
+    people_registered = _count(_("贫困人口"))
+    people_exited = _count(_("已脱贫人口"))
+    people_removed = _count(_("已清退/减少人口"))
+    missing_income = _count(_("缺本年度收入户数"))
+    missing_phone = _count(_("缺联系电话户数"))
+    missing_bank = _count(_("缺银行账号户数"))
+    monitoring_unstable = _count(_("脱贫不稳定户户数"))
+    monitoring_marginal = _count(_("边缘易致贫户户数"))
+    monitoring_sudden = _count(_("突发严重困难户户数"))
+    counted_at = models.DateTimeField(_("统计时间"))
+
+    objects = VillageFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("村统计数")
+        verbose_name_plural = _("村统计数")
+        indexes = [
+            models.Index(
+                fields=["village"], opclasses=["varchar_pattern_ops"], name="figures_village_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.village_id
+
+
+class StaleVillageFiguresQuerySet(ScopedQuerySet):
+    area_field = "village_id"
+
+
+class StaleVillageFigures(models.Model):
+    """A village whose figures a change has made stale: written in the change's own
+    transaction, deleted once the village is counted again, so a figure read after a commit
+    never misses it."""
+
+    id = models.BigAutoField(primary_key=True)
+    village_id = models.CharField(max_length=12)
+
+    objects = StaleVillageFiguresQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["village_id"],
+                opclasses=["varchar_pattern_ops"],
+                name="stale_figures_village_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.village_id

@@ -11,8 +11,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Substr
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -20,6 +19,7 @@ from core import history, scope
 from core.choices import Action, ChangeAction, RoleCode
 from core.models import Area, ChangeRecord, Post
 
+from . import figures
 from .choices import HouseholdStatus, MemberLeaveReason
 from .models import (
     INCOME_AMOUNT_FIELDS,
@@ -32,13 +32,14 @@ from .models import (
 )
 
 
+def households_seen(user):
+    """Households a user may see, and nothing read with them (a list read as values)."""
+    return Household.objects.restrict(user, Action.VIEW)
+
+
 def _households_seen(user):
     """Households a user may see, with their village and other causes."""
-    return (
-        Household.objects.restrict(user, Action.VIEW)
-        .select_related("village")
-        .prefetch_related("other_causes")
-    )
+    return households_seen(user).select_related("village").prefetch_related("other_causes")
 
 
 def households_for(user):
@@ -105,13 +106,10 @@ def household_history(household: Household):
 
 
 def status_counts(*, user, area_code: str | None = None) -> dict[str, int]:
-    """Households by status that the user may see (inside one of their areas, if given),
-    counted in SQL (one GROUP BY)."""
-    qs = Household.objects.restrict(user, Action.VIEW)
-    if area_code:
-        qs = qs.within(area_code)
-    rows = qs.order_by().values("status").annotate(n=Count("*"))
-    return {row["status"]: row["n"] for row in rows}
+    """Households by status that the user may see (inside one of their areas, if given), from
+    the kept figures (registry.figures); statuses with none are left out."""
+    households = figures.totals(user, area_code).households()
+    return {status: n for status, n in households.items() if n}
 
 
 def current_income_year(today: dt.date | None = None) -> int:
@@ -149,7 +147,7 @@ class HomeSummary:
 
 def area_breakdown(user) -> list[dict]:
     """For an office above the village: its households by status, one row per area one level
-    down (townships of a county, villages of a township), counted in one GROUP BY."""
+    down (townships of a county, villages of a township), from the kept figures."""
     reach = scope.reach(user, Action.VIEW)
     prefixes = reach.prefixes
     if reach.everywhere:
@@ -161,17 +159,12 @@ def area_breakdown(user) -> list[dict]:
         )
     if len(prefixes) != 1 or scope.child_prefix_length(prefixes[0]) is None:
         return []
-    child_digits = scope.child_prefix_length(prefixes[0])
-    rows = (
-        Household.objects.restrict(user, Action.VIEW)
-        .annotate(child=Substr("village_id", 1, child_digits))
-        .order_by()
-        .values("child", "status")
-        .annotate(n=Count("*"))
-    )
-    table: dict[str, dict] = {}
-    for row in rows:
-        table.setdefault(row["child"], {})[row["status"]] = row["n"]
+    table = {
+        child: {status: n for status, n in kept.households().items() if n}
+        for child, kept in figures.by_child_area(
+            user, scope.child_prefix_length(prefixes[0])
+        ).items()
+    }
     names = dict(
         Area.objects.filter(code__in=[child.ljust(12, "0") for child in table]).values_list(
             "code", "name"
@@ -185,20 +178,16 @@ def area_breakdown(user) -> list[dict]:
             "total": sum(counts.values()),
         }
         for child, counts in sorted(table.items())
+        if counts
     ]
 
 
 def home_summary(user) -> HomeSummary:
-    """What a user is responsible for: households by status, gaps in their data, recent changes."""
+    """What a user is responsible for: households by status, gaps in their data (both from the
+    kept figures), recent changes."""
     visible = Household.objects.restrict(user, Action.VIEW)
     year = current_income_year()
-    kept = kept_households(visible)
-    missing = kept.aggregate(
-        **{
-            kind: Count("pk", filter=missing_data_q(kind, year))
-            for kind in ("phone", "bank", "income")
-        }
-    )
+    kept = figures.totals(user)
     recent_ids = []
     for household_id in (
         ChangeRecord.objects.restrict(user, Action.VIEW)
@@ -215,10 +204,10 @@ def home_summary(user) -> HomeSummary:
         key=lambda h: recent_ids.index(h.pk),
     )
     return HomeSummary(
-        by_status=status_counts(user=user),
-        missing=missing,
+        by_status={status: n for status, n in kept.households().items() if n},
+        missing=kept.missing(),
         income_year=year,
-        income_line_missing=not PovertyLine.objects.filter(year=year).exists(),
+        income_line_missing=year not in poverty_lines(),
         recent=recent,
         breakdown=area_breakdown(user),
     )
@@ -246,15 +235,36 @@ def ledger_families(households, year: int, *, chunk_size: int = 2000) -> Iterato
                 "household_id", *LedgerIncome._fields
             )
         }
-        causes = defaultdict(list)
-        for household_id, name in (
-            Household.other_causes.through.objects.filter(household_id__any=ids)
-            .order_by("household_id", "povertycause__sort_order", "povertycause__code")
-            .values_list("household_id", "povertycause__name")
-        ):
-            causes[household_id].append(name)
+        causes = other_causes_of(ids, "povertycause__name")
         for row in chunk:
             yield LedgerHousehold(*row, causes[row[0]]), members[row[0]], incomes.get(row[0])
+
+
+def other_causes_of(household_ids, value: str = "povertycause_id") -> dict[int, list]:
+    """Household id -> its other causes' codes (or another column of theirs), in the causes'
+    own order, as a prefetch would give them, for rows read as values."""
+    causes = defaultdict(list)
+    for household_id, cause in (
+        Household.other_causes.through.objects.filter(household_id__any=household_ids)
+        .order_by("household_id", "povertycause__sort_order", "povertycause__code")
+        .values_list("household_id", value)
+    ):
+        causes[household_id].append(cause)
+    return causes
+
+
+def live_members_of(household_ids, keys) -> dict[int, list[dict]]:
+    """Household id -> its live members as values rows of `keys`, in the order of their ids
+    (households_for's prefetch)."""
+    members = defaultdict(list)
+    for row in (
+        Member.objects.live()
+        .filter(household_id__any=household_ids)
+        .order_by("household_id", "id")
+        .values("household_id", *keys)
+    ):
+        members[row["household_id"]].append(row)
+    return members
 
 
 # What the member ledger reads (registry.ledger.COLUMNS), and nothing else.

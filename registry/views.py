@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from core.errors import ConflictError
 from core.exports import export_job_start
 from core.forms import changed_values, error_summary, opened_values
 from core.models import AccessLog, Area
+from core.paging import Paginator
 from core.presenter import Presenter
 from core.views import is_htmx
 

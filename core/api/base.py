@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.parsers import MultiPartParser
 
 from ..choices import Action
+from ..paging import ValuesPage
 from ..presenter import Presenter
 from .parsers import SafeJSONParser
 
@@ -44,6 +45,23 @@ class ScopedViewMixin:
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         return data, data.pop("version", None)
+
+
+class LeanListMixin:
+    """A list endpoint whose page is read as values rows and built by `lean_data` with the
+    serializer's own fields (core.api.lean): the same JSON, no model instance per row."""
+
+    lean_keys: staticmethod  # () -> the values() keys the rows need
+    lean_data: staticmethod  # (rows, presenter=) -> the page's data
+
+    def lean_queryset(self):
+        return self.get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        rows = ValuesPage(self.filter_queryset(self.lean_queryset()), self.lean_keys())
+        page = self.paginate_queryset(rows)
+        presenter = self.get_serializer_context()["presenter"]
+        return self.get_paginated_response(self.lean_data(page, presenter=presenter))
 
 
 class ScopedSerializerMixin:

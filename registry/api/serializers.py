@@ -1,7 +1,11 @@
+import functools
+from operator import itemgetter
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.base import ScopedSerializerMixin
+from core.api.lean import LeanRows
 from core.choices import Action, AreaLevel
 from core.models import Area, ChangeRecord
 
@@ -17,6 +21,7 @@ from ..models import (
     Member,
     PovertyCause,
     PovertyLine,
+    health_labels,
 )
 from ..services._common import status_refused
 
@@ -183,6 +188,68 @@ class HouseholdListSerializer(HouseholdSerializer):
     """Households in a list carry their members in summary: half the work and the bytes."""
 
     members = MemberSummarySerializer(many=True, source="live_members", read_only=True)
+
+
+# --- lean lists (core.api.lean): the same output, from values rows ------------------------------
+
+HEALTH = ("chronic_illness", "serious_illness", "disabled")
+
+
+def _health(row: dict) -> list[str]:
+    return health_labels(*(row[name] for name in HEALTH))
+
+
+@functools.cache
+def _household_list_rows() -> tuple[LeanRows, LeanRows]:
+    """Built once per process: a serializer's fields cost more than a page of rows."""
+    members = LeanRows(MemberSummarySerializer(), given={"health": _health}, also=HEALTH)
+    households = LeanRows(
+        HouseholdListSerializer(),
+        given={"members": itemgetter("_members"), "other_causes": itemgetter("_causes")},
+    )
+    return households, members
+
+
+def household_list_keys() -> list[str]:
+    return _household_list_rows()[0].keys
+
+
+def household_list_data(rows: list[dict], *, presenter) -> list[dict]:
+    """What HouseholdListSerializer(many=True) gives for a page of households read as
+    values(*household_list_keys()), masked alike, in three queries less per page."""
+    households, members = _household_list_rows()
+    ids = [row["id"] for row in rows]
+    member_rows = selectors.live_members_of(ids, members.keys)
+    causes = selectors.other_causes_of(ids)
+    data = []
+    for row in rows:
+        village = row["village_id"]
+        row["_members"] = [
+            presenter.data(members.build(member), village) for member in member_rows[row["id"]]
+        ]
+        row["_causes"] = causes[row["id"]]
+        data.append(presenter.data(households.build(row), village))
+    return data
+
+
+@functools.cache
+def _member_list_rows() -> LeanRows:
+    return LeanRows(
+        MemberDetailSerializer(),
+        given={"health": _health},
+        also=(*HEALTH, "household__village_id"),
+    )
+
+
+def member_list_keys() -> list[str]:
+    return _member_list_rows().keys
+
+
+def member_list_data(rows: list[dict], *, presenter) -> list[dict]:
+    """What MemberDetailSerializer(many=True) gives for a page of members read as
+    values(*member_list_keys()), masked alike."""
+    members = _member_list_rows()
+    return [presenter.data(members.build(row), row["household__village_id"]) for row in rows]
 
 
 class ChangeHeadSerializer(serializers.Serializer):

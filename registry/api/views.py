@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.access import log_access
-from core.api.base import ScopedViewMixin
+from core.api.base import LeanListMixin, ScopedViewMixin
 from core.models import AccessLog, Area
 
 from .. import selectors, services
@@ -24,6 +24,10 @@ from .serializers import (
     MemberDetailSerializer,
     MemberLeaveSerializer,
     PovertyLineSerializer,
+    household_list_data,
+    household_list_keys,
+    member_list_data,
+    member_list_keys,
 )
 
 
@@ -61,13 +65,18 @@ class PovertyLineViewSet(viewsets.ModelViewSet):
 
 
 @extend_schema(tags=["贫困户"])
-class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
+class HouseholdViewSet(LeanListMixin, ScopedViewMixin, viewsets.ModelViewSet):
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
     conflict_serializers = [MemberDetailSerializer]  # a stale member in an edit: conflict_data
+    lean_keys = staticmethod(household_list_keys)
+    lean_data = staticmethod(household_list_data)
 
     def get_queryset(self):
         return selectors.households_for(self.request.user)
+
+    def lean_queryset(self):
+        return selectors.households_seen(self.request.user)
 
     def get_serializer_class(self):
         return HouseholdListSerializer if self.action == "list" else HouseholdSerializer
@@ -174,6 +183,7 @@ class HouseholdViewSet(ScopedViewMixin, viewsets.ModelViewSet):
 
 @extend_schema(tags=["家庭成员"])
 class MemberViewSet(
+    LeanListMixin,
     ScopedViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -186,6 +196,8 @@ class MemberViewSet(
     queryset = Member.objects.select_related("household")
     serializer_class = MemberDetailSerializer
     filterset_class = MemberFilterSet
+    lean_keys = staticmethod(member_list_keys)
+    lean_data = staticmethod(member_list_data)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
