@@ -12,8 +12,9 @@ by `restrict(queryset, user, action)`; nothing else in the project writes an are
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,22 +93,34 @@ def _inside_any(prefixes: Iterable[str], field: str) -> Q:
     return q
 
 
+GRANTS_SECONDS = 300  # a bound, should a change reach the posts without a signal
+
+
+def _grants_key(user_id) -> str:
+    return f"scope:posts:{user_id}"
+
+
 def _grants(user) -> dict[str, tuple[str, ...]]:
-    """Action -> area prefixes, from the user's posts and their roles' actions, in one query;
-    kept on the user object for the rest of the request."""
+    """Action -> area prefixes, from the user's posts and their roles' actions: read in one
+    query, kept in the shared cache (every request asks; forget_grants drops it when a post or
+    a role's actions change) and on the user object for the rest of the request."""
     cached = getattr(user, "_scope_grants", None)
     if cached is None:
-        from .models import Post
+        posts = cache.get(_grants_key(user.pk))
+        if posts is None:
+            from .models import Post
 
-        by_action: dict[str, set[str]] = {}
-        for area_id, action in Post.objects.filter(user_id=user.pk).values_list(
-            "area_id", "role__actions__action"
-        ):
-            if action:
-                by_action.setdefault(action, set()).add(significant_prefix(area_id))
-        cached = {action: _minimal(prefixes) for action, prefixes in by_action.items()}
+            by_action: dict[str, set[str]] = {}
+            for area_id, action in Post.objects.filter(user_id=user.pk).values_list(
+                "area_id", "role__actions__action"
+            ):
+                if action:
+                    by_action.setdefault(action, set()).add(significant_prefix(area_id))
+            posts = {action: tuple(sorted(p)) for action, p in by_action.items()}
+            cache.set(_grants_key(user.pk), posts, GRANTS_SECONDS)
+        cached = {action: _minimal(prefixes) for action, prefixes in posts.items()}
         user._scope_grants = cached
-        user._scope_posts = {action: tuple(sorted(p)) for action, p in by_action.items()}
+        user._scope_posts = posts
     return cached
 
 
@@ -115,6 +128,29 @@ def forget(user) -> None:
     """Drop what was worked out for this user object (after their posts or roles changed)."""
     user.__dict__.pop("_scope_grants", None)
     user.__dict__.pop("_scope_posts", None)
+    forget_grants([user.pk])
+
+
+def forget_grants(user_ids) -> None:
+    """Drop the kept posts of these users: at once, for this transaction's own reads, and
+    again at its commit, for a request that read the posts as they were in between."""
+    keys = [_grants_key(user_id) for user_id in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_post(instance, **_signal) -> None:
+    forget_grants([instance.user_id])
+
+
+def forget_role_holders(instance, **_signal) -> None:
+    """A role's actions changed: every holder of one of its posts reads their posts again."""
+    from .models import Post
+
+    forget_grants(
+        set(Post.objects.filter(role_id=instance.role_id).values_list("user_id", flat=True))
+    )
 
 
 def reach(user, action: str = Action.VIEW, level: str | None = None) -> Reach:

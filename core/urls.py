@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("healthz/", views.health, name="health"),
     path("imports/new/", views.import_new, name="import-new"),
     path("imports/new/<str:kind>/", views.import_new, name="import-new-kind"),
     path("imports/<int:pk>/", views.import_job, name="import-job"),

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import DatabaseError, connection
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -196,3 +197,15 @@ def export_download(request, pk: int):
         filename=job.file.name.rsplit("/", 1)[-1],
         content_type=XLSX,
     )
+
+
+@require_GET
+def health(request):
+    """For a load balancer's probe and the load benchmark's baseline: the process answers and
+    reaches the database (one SELECT 1), with no login and nothing else read."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

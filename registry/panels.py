@@ -6,6 +6,15 @@ show, or None."""
 from collections.abc import Callable
 
 HOUSEHOLD_PANELS: list[Callable] = []
+HOUSEHOLD_FACTS: dict[str, Callable] = {}
+
+
+def household_fact(name: str, expression: Callable) -> None:
+    """A yes or no that a panel asks of a household (expression() is an Exists on the
+    household's pk), answered by the household page's own query: a household with nothing for
+    the panel, as most have, then costs the panel no query. The provider reads it as
+    getattr(household, name, True)."""
+    HOUSEHOLD_FACTS[name] = expression
 
 
 def household_panel(provider: Callable) -> Callable:

@@ -30,6 +30,7 @@ from .models import (
     net_income,
     per_capita,
 )
+from .panels import HOUSEHOLD_FACTS
 
 
 def households_seen(user):
@@ -72,11 +73,12 @@ def forget_poverty_lines(**_signal) -> None:
 
 def household_for_page(user):
     """Households a user may see, as one household's page shows it: village, attribute and main
-    cause joined; its other causes, every member (those still on the roll first) and its
-    incomes read once each."""
+    cause joined, with the facts its panels ask (registry.panels.household_fact); its other
+    causes, every member (those still on the roll first) and its incomes read once each."""
     return (
         _households_seen(user)
         .select_related("attribute", "main_cause")
+        .annotate(**{name: expression() for name, expression in HOUSEHOLD_FACTS.items()})
         .prefetch_related(
             Prefetch(
                 "members", queryset=Member.objects.order_by("left_on", "id"), to_attr="all_members"

@@ -1,9 +1,17 @@
 """What exit verification adds to the home page (assessments waiting for the user's signature,
 or sent back to be checked again) and to a household's page (its exit assessments)."""
 
-from registry.panels import home_panel, household_panel
+from django.db.models import Exists, OuterRef
+
+from registry.panels import home_panel, household_fact, household_panel
 
 from . import selectors
+from .models import Assessment
+
+household_fact(
+    "has_exit_assessments",
+    lambda: Exists(Assessment.objects.filter(household_id=OuterRef("pk"))),
+)
 
 
 @home_panel
@@ -21,6 +29,8 @@ def signing(request):
 
 @household_panel
 def exit_assessments(request, household):
+    if not getattr(household, "has_exit_assessments", True):
+        return None
     listed = list(household.exit_assessments.order_by("-pk")[:5])
     if not listed:
         return None

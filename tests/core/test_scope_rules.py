@@ -64,6 +64,27 @@ def test_restrict_follows_the_role_action_table(households, township_office, cad
     assert Household.objects.restrict(township_office, Action.EDIT).count() == 2
 
 
+def test_kept_posts_are_dropped_when_a_post_or_a_role_changes(
+    api, households, cadre_a, township_office
+):
+    """Each request reads the user's posts from the shared cache: revoking a post, or an
+    action from a role, takes effect at the next request."""
+    from core.models import Post
+    from core.posts import post_revoke
+
+    township = api(township_office)
+    assert township.get(f"/api/households/{households['A'].pk}/").status_code == 200
+    RoleAction.objects.filter(role_id="township_office", action=Action.VIEW).delete()
+    assert township.get(f"/api/households/{households['A'].pk}/").status_code == 404
+    RoleAction.objects.create(role_id="township_office", action=Action.VIEW)
+    assert township.get(f"/api/households/{households['A'].pk}/").status_code == 200
+
+    cadre = api(cadre_a)
+    assert cadre.get(f"/api/households/{households['A'].pk}/").status_code == 200
+    post_revoke(Post.objects.get(user=cadre_a))
+    assert cadre.get(f"/api/households/{households['A'].pk}/").status_code == 404
+
+
 def test_superusers_reach_everything_and_strangers_nothing(
     households, superuser, django_user_model
 ):

@@ -1,0 +1,22 @@
+"""The health probe: no login, one trivial read, a clear answer when the database is gone."""
+
+from django.db import DatabaseError
+
+
+def test_the_probe_answers_without_a_login(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_the_probe_says_when_the_database_is_unreachable(client, db, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def unreachable(*_args, **_kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", unreachable)
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "database unavailable"}
