@@ -11,12 +11,13 @@ def test_the_probe_answers_without_a_login(client, db, django_assert_num_queries
 
 
 def test_the_probe_says_when_the_database_is_unreachable(client, db, monkeypatch):
-    from django.db.backends.utils import CursorWrapper
+    from core import views
 
-    def unreachable(*_args, **_kwargs):
-        raise DatabaseError("connection refused")
+    class Unreachable:
+        def cursor(self):
+            raise DatabaseError("connection refused")
 
-    monkeypatch.setattr(CursorWrapper, "execute", unreachable)
+    monkeypatch.setattr(views, "connection", Unreachable())
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json() == {"status": "database unavailable"}
