@@ -81,7 +81,7 @@ def seed_history() -> None:
     """History as the registry keeps it, written by SQL (the ORM would take an hour): a create
     record per household and member, and EDITS_PER_HOUSEHOLD edits of each household's phone,
     spread over the past year; skipped when the history already holds them."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from core.models import ChangeRecord
 
@@ -89,8 +89,7 @@ def seed_history() -> None:
         print("history already seeded")
         return
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO core_changerecord (model, object_id, object_repr, area_code, household_id,
@@ -117,11 +116,12 @@ def seed_history() -> None:
                 action, changes, version, actor_name, source, batch, at)
             SELECT 'registry.household', h.id, h.head_name, h.village_id, h.id, 'update',
                 jsonb_build_object('phone', jsonb_build_array('', h.phone)), 1 + edit, 'bench',
-                'bench', '', now() - (h.id % 365 + edit * 7) * interval '1 day'
+                'bench', '', now() - (h.id %% 365 + edit * 7) * interval '1 day'
             FROM registry_household h CROSS JOIN generate_series(1, %s) AS edit
             """,
             [EDITS_PER_HOUSEHOLD],
         )
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) core_changerecord")
     print(
         f"history seeded: {ChangeRecord.objects.count():,} records in "
@@ -134,11 +134,21 @@ def session_cookie(user) -> str:
     from importlib import import_module
 
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
 
+    # As the test client's force_login: the first backend that can load a user (not the
+    # login lockout's).
+    backend = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

@@ -100,28 +100,48 @@ def _grants_key(user_id) -> str:
     return f"scope:posts:{user_id}"
 
 
-def _grants(user) -> dict[str, tuple[str, ...]]:
-    """Action -> area prefixes, from the user's posts and their roles' actions: read in one
-    query, kept in the shared cache (every request asks; forget_grants drops it when a post or
-    a role's actions change) and on the user object for the rest of the request."""
-    cached = getattr(user, "_scope_grants", None)
-    if cached is None:
+def _posts(user) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The user's posts as {"actions": action -> area prefixes, "roles": role -> area
+    prefixes}: read in one query, kept in the shared cache (every request asks; forget_grants
+    drops it when a post or a role's actions change) and on the user object for the rest of
+    the request."""
+    posts = getattr(user, "_scope_posts", None)
+    if posts is None:
         posts = cache.get(_grants_key(user.pk))
         if posts is None:
             from .models import Post
 
             by_action: dict[str, set[str]] = {}
-            for area_id, action in Post.objects.filter(user_id=user.pk).values_list(
-                "area_id", "role__actions__action"
+            by_role: dict[str, set[str]] = {}
+            for area_id, role, action in Post.objects.filter(user_id=user.pk).values_list(
+                "area_id", "role_id", "role__actions__action"
             ):
+                by_role.setdefault(role, set()).add(significant_prefix(area_id))
                 if action:
                     by_action.setdefault(action, set()).add(significant_prefix(area_id))
-            posts = {action: tuple(sorted(p)) for action, p in by_action.items()}
+            posts = {
+                "actions": {action: tuple(sorted(p)) for action, p in by_action.items()},
+                "roles": {role: tuple(sorted(p)) for role, p in by_role.items()},
+            }
             cache.set(_grants_key(user.pk), posts, GRANTS_SECONDS)
-        cached = {action: _minimal(prefixes) for action, prefixes in posts.items()}
-        user._scope_grants = cached
         user._scope_posts = posts
+    return posts
+
+
+def _grants(user) -> dict[str, tuple[str, ...]]:
+    """Action -> the fewest area prefixes that cover the user's posts granting it."""
+    cached = getattr(user, "_scope_grants", None)
+    if cached is None:
+        cached = {action: _minimal(p) for action, p in _posts(user)["actions"].items()}
+        user._scope_grants = cached
     return cached
+
+
+def roles_of(user) -> set[str]:
+    """The roles the user holds a post of, anywhere."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(_posts(user)["roles"])
 
 
 def forget(user) -> None:
@@ -163,7 +183,7 @@ def reach(user, action: str = Action.VIEW, level: str | None = None) -> Reach:
     prefixes = _grants(user).get(action, ())
     if level is not None:
         digits = LEVEL_DIGITS[level]
-        prefixes = tuple(p for p in user._scope_posts.get(action, ()) if len(p) == digits)
+        prefixes = tuple(p for p in _posts(user)["actions"].get(action, ()) if len(p) == digits)
     return Reach(False, prefixes) if prefixes else NOWHERE
 
 
@@ -265,11 +285,6 @@ def post_holding(user, role_code: str, area_code: str):
 
 def role_reach(user, role_code: str) -> Reach:
     """Where the user holds a post of the role (a signature is asked of a role, not an action)."""
-    from .models import Post
-
     if user is None or not user.is_authenticated or not user.is_active:
         return NOWHERE
-    areas = Post.objects.filter(user_id=user.pk, role_id=role_code).values_list(
-        "area_id", flat=True
-    )
-    return Reach(False, _minimal(significant_prefix(code) for code in areas))
+    return Reach(False, _minimal(_posts(user)["roles"].get(role_code, ())))

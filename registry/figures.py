@@ -50,6 +50,14 @@ class Figures:
     counts: dict[str, int]
     counted_at: object = None  # the oldest village's count: when these figures were true
 
+    @classmethod
+    def summed(cls, parts) -> "Figures":
+        parts = list(parts)
+        return cls(
+            {name: sum(part.counts[name] for part in parts) for name in COUNTS},
+            min((part.counted_at for part in parts if part.counted_at), default=None),
+        )
+
     def households(self) -> dict[str, int]:
         return {status: self.counts[f"households_{status}"] for status in HouseholdStatus.values}
 

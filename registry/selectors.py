@@ -147,9 +147,9 @@ class HomeSummary:
     breakdown: list
 
 
-def area_breakdown(user) -> list[dict]:
-    """For an office above the village: its households by status, one row per area one level
-    down (townships of a county, villages of a township), from the kept figures."""
+def breakdown_digits(user) -> int | None:
+    """For an office above the village, the digits of the areas one level down (townships of
+    a county, villages of a township); None for a village's cadre or an office of several."""
     reach = scope.reach(user, Action.VIEW)
     prefixes = reach.prefixes
     if reach.everywhere:
@@ -159,13 +159,16 @@ def area_breakdown(user) -> list[dict]:
                 for code in Area.objects.filter(level="county").values_list("code", flat=True)
             }
         )
-    if len(prefixes) != 1 or scope.child_prefix_length(prefixes[0]) is None:
-        return []
+    if len(prefixes) != 1:
+        return None
+    return scope.child_prefix_length(prefixes[0])
+
+
+def area_breakdown(children: dict[str, figures.Figures]) -> list[dict]:
+    """Households by status, one row per area one level down, from their kept figures."""
     table = {
         child: {status: n for status, n in kept.households().items() if n}
-        for child, kept in figures.by_child_area(
-            user, scope.child_prefix_length(prefixes[0])
-        ).items()
+        for child, kept in children.items()
     }
     names = dict(
         Area.objects.filter(code__in=[child.ljust(12, "0") for child in table]).values_list(
@@ -186,10 +189,13 @@ def area_breakdown(user) -> list[dict]:
 
 def home_summary(user) -> HomeSummary:
     """What a user is responsible for: households by status, gaps in their data (both from the
-    kept figures), recent changes."""
+    kept figures, in one read: the areas one level down summed, for an office above the
+    village), recent changes."""
     visible = Household.objects.restrict(user, Action.VIEW)
     year = current_income_year()
-    kept = figures.totals(user)
+    digits = breakdown_digits(user)
+    children = figures.by_child_area(user, digits) if digits else {}
+    kept = figures.Figures.summed(children.values()) if digits else figures.totals(user)
     recent_ids = []
     for household_id in (
         ChangeRecord.objects.restrict(user, Action.VIEW)
@@ -211,7 +217,7 @@ def home_summary(user) -> HomeSummary:
         income_year=year,
         income_line_missing=year not in poverty_lines(),
         recent=recent,
-        breakdown=area_breakdown(user),
+        breakdown=area_breakdown(children),
     )
 
 
@@ -378,24 +384,30 @@ def describe(record: ChangeRecord, model) -> str:
 
 
 def history_rows(records, *, presenter) -> list[dict]:
-    """Change records, readable: what happened in one line, then each field's label and old
-    and new values, masked for a reader who does not keep the area."""
+    """Change records, readable: what happened in one line, then, for an edit, each field's
+    label and old and new values, masked for a reader who does not keep the area. A creation
+    or deletion is its one line: its snapshot of every field is not listed (and not worked
+    through: a household's page would describe 300 fields for nothing)."""
     rows = []
     for record in records:
-        changes = presenter.data(dict(record.changes), record.area_code)
         model = history.tracked_model(record.model)
+        details = record.action not in (ChangeAction.CREATE, ChangeAction.DELETE)
         described = []
-        for name, values in changes.items():
-            old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
-            label, old = _describe(model, name, old)
-            _label, new = _describe(model, name, new)
-            described.append({"label": label, "old": old, "new": new})
+        if details:
+            changes = presenter.data(dict(record.changes), record.area_code)
+            for name, values in changes.items():
+                old, new = (
+                    values if isinstance(values, list) and len(values) == 2 else (None, values)
+                )
+                label, old = _describe(model, name, old)
+                _label, new = _describe(model, name, new)
+                described.append({"label": label, "old": old, "new": new})
         rows.append(
             {
                 "record": record,
                 "summary": describe(record, model),
                 "changes": described,
-                "details": record.action not in (ChangeAction.CREATE, ChangeAction.DELETE),
+                "details": details,
             }
         )
     return rows

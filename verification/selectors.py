@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from core import scope
 from core.choices import Action, AreaLevel
-from core.models import Area, Post, Role
+from core.models import Area, Role
 from identification.selectors import findings_for
 from registry import selectors as registry_selectors
 from registry.choices import HouseholdStatus
@@ -46,8 +46,9 @@ def assessment_signatures(assessment: Assessment):
 
 def awaiting_signature(user, limit: int = 50) -> list[Assessment]:
     """Assessments waiting for a role the user holds over their area and not yet signed by the
-    user this round (one holding two roles signs once), oldest first, in two queries."""
-    roles = set(Post.objects.filter(user_id=user.pk).values_list("role_id", flat=True))
+    user this round (one holding two roles signs once), oldest first, in two queries (the
+    user's posts come from the shared cache)."""
+    roles = scope.roles_of(user)
     waiting_for_me = Q(pk__in=[])
     for role in roles:
         waiting_for_me |= Q(next_role_id=role) & scope.role_reach(user, role).q("area__code")

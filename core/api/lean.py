@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from rest_framework import relations, serializers
 
 Given = Callable[[dict], object]  # values row -> the field's JSON value
@@ -23,11 +24,12 @@ Given = Callable[[dict], object]  # values row -> the field's JSON value
 class Column:
     name: str  # in the output
     key: str  # in the values() row
-    to_json: Callable | None  # None: the value is already JSON (a related row's key)
+    to_json: Callable | None  # None: the column's value is already what the field gives
 
 
-def _column_key(model, source_attrs: list[str]) -> str | None:
-    """The values() key of a field's source, or None when it is not a column (a property)."""
+def _column(model, source_attrs: list[str]) -> tuple[str, models.Field] | None:
+    """The values() key of a field's source and the model field it reads, or None when it is
+    not a column (a property)."""
     path = []
     for position, attr in enumerate(source_attrs):
         try:
@@ -42,7 +44,7 @@ def _column_key(model, source_attrs: list[str]) -> str | None:
         else:
             path.append(field.name)
             model = field.related_model
-    return "__".join(path)
+    return "__".join(path), field
 
 
 class LeanRows:
@@ -69,24 +71,62 @@ class LeanRows:
             if name in given:
                 self.given[name] = given[name]
                 continue
-            key = None
+            column = None
             if not isinstance(field, serializers.BaseSerializer | relations.ManyRelatedField):
-                key = _column_key(model, field.source_attrs)
-            if key is None:
+                column = _column(model, field.source_attrs)
+            if column is None:
                 raise TypeError(
                     f"{type(serializer).__name__}.{name} reads no column: give it to LeanRows."
                 )
-            plain = isinstance(field, relations.PrimaryKeyRelatedField)
-            self.columns.append(Column(name, key, None if plain else field.to_representation))
+            key, model_field = column
+            self.columns.append(Column(name, key, _to_json(field, model_field)))
         self.keys = sorted({column.key for column in self.columns} | set(also))
+        columns = {column.name: column for column in self.columns}
+        # One entry per output field, in the serializer's order: (name, key, function, kind)
+        # with kind 0 a copied value, 1 a converted one, 2 a given one (function of the row).
+        self._plan = [
+            (name, columns[name].key, columns[name].to_json, 0 if not columns[name].to_json else 1)
+            if name in columns
+            else (name, None, self.given[name], 2)
+            for name in self.order
+        ]
 
     def build(self, row: dict) -> dict:
-        data = {}
-        for column in self.columns:
-            value = row[column.key]
-            data[column.name] = (
-                value if value is None or column.to_json is None else column.to_json(value)
+        return {
+            name: row[key]
+            if kind == 0
+            else (
+                function(row)
+                if kind == 2
+                else (None if (value := row[key]) is None else function(value))
             )
-        for name, give in self.given.items():
-            data[name] = give(row)
-        return {name: data[name] for name in self.order}
+            for name, key, function, kind in self._plan
+        }
+
+
+# Where a field's to_representation gives back the column's value unchanged, the value is
+# copied: text through a CharField is str(text), a whole number through an IntegerField
+# int(number), a flag through a BooleanField the flag, a text choice through a ChoiceField its
+# own value. Everything else keeps the field's own to_representation (dates and times in the
+# field's format, decimals as DRF writes them).
+UNCHANGED = [
+    (serializers.ChoiceField, models.CharField),
+    (serializers.CharField, (models.CharField, models.TextField)),
+    (serializers.IntegerField, (models.IntegerField, models.AutoField)),
+    (serializers.BooleanField, models.BooleanField),
+]
+
+
+def _to_json(field, model_field) -> Callable | None:
+    if isinstance(field, relations.PrimaryKeyRelatedField):
+        return None  # the row holds the key, as the field would give it
+    for serializer_type, column_types in UNCHANGED:
+        if type(field) is serializer_type:
+            if not isinstance(model_field, column_types):
+                break
+            if serializer_type is serializers.ChoiceField and not all(
+                isinstance(value, str) for value in field.choice_strings_to_values.values()
+            ):
+                break
+            return None
+    return field.to_representation

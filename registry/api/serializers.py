@@ -1,4 +1,5 @@
 import functools
+import itertools
 from operator import itemgetter
 
 from django.utils.translation import gettext_lazy as _
@@ -193,16 +194,31 @@ class HouseholdListSerializer(HouseholdSerializer):
 # --- lean lists (core.api.lean): the same output, from values rows ------------------------------
 
 HEALTH = ("chronic_illness", "serious_illness", "disabled")
+# Lean member rows carry their health labels under this key, from health_table(): one lookup a
+# member instead of a translation call.
+HEALTH_LABELS = "_health"
 
 
-def _health(row: dict) -> list[str]:
-    return health_labels(*(row[name] for name in HEALTH))
+def health_table() -> dict[tuple, list[str]]:
+    """(chronic, serious, disabled) -> the health labels, in the current language."""
+    return {
+        flags: health_labels(*flags)
+        for flags in itertools.product((False, True), repeat=len(HEALTH))
+    }
+
+
+def _with_health(rows: list[dict], labels: dict) -> list[dict]:
+    for row in rows:
+        row[HEALTH_LABELS] = labels[tuple(bool(row[name]) for name in HEALTH)]
+    return rows
 
 
 @functools.cache
 def _household_list_rows() -> tuple[LeanRows, LeanRows]:
     """Built once per process: a serializer's fields cost more than a page of rows."""
-    members = LeanRows(MemberSummarySerializer(), given={"health": _health}, also=HEALTH)
+    members = LeanRows(
+        MemberSummarySerializer(), given={"health": itemgetter(HEALTH_LABELS)}, also=HEALTH
+    )
     households = LeanRows(
         HouseholdListSerializer(),
         given={"members": itemgetter("_members"), "other_causes": itemgetter("_causes")},
@@ -221,11 +237,13 @@ def household_list_data(rows: list[dict], *, presenter) -> list[dict]:
     ids = [row["id"] for row in rows]
     member_rows = selectors.live_members_of(ids, members.keys)
     causes = selectors.other_causes_of(ids)
+    labels = health_table()
     data = []
     for row in rows:
         village = row["village_id"]
         row["_members"] = [
-            presenter.data(members.build(member), village) for member in member_rows[row["id"]]
+            presenter.data(members.build(member), village)
+            for member in _with_health(member_rows[row["id"]], labels)
         ]
         row["_causes"] = causes[row["id"]]
         data.append(presenter.data(households.build(row), village))
@@ -236,7 +254,7 @@ def household_list_data(rows: list[dict], *, presenter) -> list[dict]:
 def _member_list_rows() -> LeanRows:
     return LeanRows(
         MemberDetailSerializer(),
-        given={"health": _health},
+        given={"health": itemgetter(HEALTH_LABELS)},
         also=(*HEALTH, "household__village_id"),
     )
 
@@ -249,7 +267,10 @@ def member_list_data(rows: list[dict], *, presenter) -> list[dict]:
     """What MemberDetailSerializer(many=True) gives for a page of members read as
     values(*member_list_keys()), masked alike."""
     members = _member_list_rows()
-    return [presenter.data(members.build(row), row["household__village_id"]) for row in rows]
+    return [
+        presenter.data(members.build(row), row["household__village_id"])
+        for row in _with_health(rows, health_table())
+    ]
 
 
 class ChangeHeadSerializer(serializers.Serializer):
