@@ -312,3 +312,14 @@ def test_areas_load_adds_villages_without_figures(town):
     """A village with no household has no figures row, and sums to nothing."""
     areas_load([{"code": "620623101201", "name": "新村"}])
     assert figures.totals(procedure_officer(), "620623101201").households()["applicant"] == 0
+
+
+def test_the_home_page_shows_a_registration_at_once(client, town, cadre_a, other_county_office):
+    client.force_login(cadre_a)
+    before = client.get("/").context
+    make_household(village=VILLAGE_A, actor=cadre_a, status="applicant", phone="")
+    page = client.get("/")
+    assert page.context["total"] == before["total"] + 1
+    assert page.context["summary"].missing["phone"] == before["summary"].missing["phone"] + 1
+    client.force_login(other_county_office)  # another county's office sees only its own
+    assert client.get("/").context["total"] == 1
