@@ -41,11 +41,13 @@ class RegistryConfig(AppConfig):
             figures,
             imports,  # noqa: F401  (registers the household ledger import)
         )
-        from .models import Household, Income, Member, PovertyLine
-        from .selectors import forget_poverty_lines
+        from .models import Household, HouseholdAttribute, Income, Member, PovertyCause, PovertyLine
+        from .selectors import forget_poverty_lines, forget_term_names
 
-        post_save.connect(forget_poverty_lines, sender=PovertyLine)
-        post_delete.connect(forget_poverty_lines, sender=PovertyLine)
+        for signal in (post_save, post_delete):
+            signal.connect(forget_poverty_lines, sender=PovertyLine)
+            signal.connect(forget_term_names, sender=PovertyCause)
+            signal.connect(forget_term_names, sender=HouseholdAttribute)
         history.watch(figures.changed)
 
         # attrgetter, not lambdas: an import records every row it writes.

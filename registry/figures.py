@@ -48,15 +48,11 @@ class Figures:
     """Counts summed over some villages."""
 
     counts: dict[str, int]
-    counted_at: object = None  # the oldest village's count: when these figures were true
 
     @classmethod
     def summed(cls, parts) -> "Figures":
         parts = list(parts)
-        return cls(
-            {name: sum(part.counts[name] for part in parts) for name in COUNTS},
-            min((part.counted_at for part in parts if part.counted_at), default=None),
-        )
+        return cls({name: sum(part.counts[name] for part in parts) for name in COUNTS})
 
     def households(self) -> dict[str, int]:
         return {status: self.counts[f"households_{status}"] for status in HouseholdStatus.values}
@@ -205,10 +201,9 @@ def totals(user, area_code: str | None = None) -> Figures:
     def summarise(seen):
         if area_code:
             seen = seen.within(area_code)
-        sums = seen.aggregate(**{n: Sum(n) for n in COUNTS}, counted_at=Min("counted_at"), **YEARS)
+        sums = seen.aggregate(**{name: Sum(name) for name in COUNTS}, **YEARS)
         years = _years(sums)
-        counted_at = sums.pop("counted_at")
-        return Figures({name: value or 0 for name, value in sums.items()}, counted_at), years
+        return Figures({name: value or 0 for name, value in sums.items()}), years
 
     return _read(user, summarise)
 
@@ -221,14 +216,12 @@ def by_child_area(user, child_digits: int) -> dict[str, Figures]:
             seen.annotate(child=Substr("village_id", 1, child_digits))
             .order_by("child")
             .values("child")
-            .annotate(**{f"sum_{n}": Sum(n) for n in COUNTS}, counted_at=Min("counted_at"), **YEARS)
+            .annotate(**{f"sum_{name}": Sum(name) for name in COUNTS}, **YEARS)
         )
         table, years = {}, set()
         for row in rows:
             years |= _years(row)
-            table[row["child"]] = Figures(
-                {name: row[f"sum_{name}"] for name in COUNTS}, row["counted_at"]
-            )
+            table[row["child"]] = Figures({name: row[f"sum_{name}"] for name in COUNTS})
         return table, years
 
     return _read(user, summarise)

@@ -24,8 +24,10 @@ from .choices import HouseholdStatus, MemberLeaveReason
 from .models import (
     INCOME_AMOUNT_FIELDS,
     Household,
+    HouseholdAttribute,
     Income,
     Member,
+    PovertyCause,
     PovertyLine,
     net_income,
     per_capita,
@@ -50,34 +52,60 @@ def households_for(user):
     )
 
 
+# Reference data that most pages read and that changes a few times a year, kept in the shared
+# cache and forgotten when a row is saved or deleted (the receivers in apps.py). The bound is
+# for a change the receivers do not hear of (a data migration, SQL by hand, a rollback).
+REFERENCE_SECONDS = 600
 POVERTY_LINES_KEY = "registry:poverty-lines"
-POVERTY_LINES_SECONDS = 600  # a bound, should a line read inside a transaction be rolled back
+TERM_NAMES_KEY = "registry:term-names"
+
+
+def _kept(key: str, read):
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, REFERENCE_SECONDS)
+    return value
+
+
+def _forget(key: str) -> None:
+    """At once, for this transaction's own reads, and again at its commit, for a read made by
+    another request in between from the rows as they were."""
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def poverty_lines() -> dict[int, PovertyLine]:
-    """The lines by year: a small table that changes a few times a year, read by most pages,
-    kept in the shared cache and forgotten when a line is saved or deleted (forget_poverty_lines)."""
-    lines = cache.get(POVERTY_LINES_KEY)
-    if lines is None:
-        lines = {line.year: line for line in PovertyLine.objects.all()}
-        cache.set(POVERTY_LINES_KEY, lines, POVERTY_LINES_SECONDS)
-    return lines
+    """The poverty lines by year."""
+    return _kept(POVERTY_LINES_KEY, lambda: {line.year: line for line in PovertyLine.objects.all()})
 
 
 def forget_poverty_lines(**_signal) -> None:
-    """At once, for this transaction's own reads, and again at its commit, for a read made by
-    another request in between from the lines as they were."""
-    cache.delete(POVERTY_LINES_KEY)
-    transaction.on_commit(lambda: cache.delete(POVERTY_LINES_KEY))
+    _forget(POVERTY_LINES_KEY)
+
+
+def term_names() -> dict[str, dict[str, str]]:
+    """The names of the reference lists' terms by code: {"cause": …, "attribute": …}."""
+    return _kept(
+        TERM_NAMES_KEY,
+        lambda: {
+            "cause": dict(PovertyCause.objects.values_list("code", "name")),
+            "attribute": dict(HouseholdAttribute.objects.values_list("code", "name")),
+        },
+    )
+
+
+def forget_term_names(**_signal) -> None:
+    _forget(TERM_NAMES_KEY)
 
 
 def household_for_page(user):
-    """Households a user may see, as one household's page shows it: village, attribute and main
-    cause joined, with the facts its panels ask (registry.panels.household_fact); its other
-    causes, every member (those still on the roll first) and its incomes read once each."""
+    """Households a user may see, as one household's page shows it: village joined, with the
+    facts its panels ask (registry.panels.household_fact); every member (those still on the
+    roll first) and its incomes read once each. Its terms are named by household_terms."""
     return (
-        _households_seen(user)
-        .select_related("attribute", "main_cause")
+        households_seen(user)
+        .select_related("village")
         .annotate(**{name: expression() for name, expression in HOUSEHOLD_FACTS.items()})
         .prefetch_related(
             Prefetch(
@@ -86,6 +114,18 @@ def household_for_page(user):
             "incomes",
         )
     )
+
+
+def household_terms(household: Household) -> dict:
+    """Its attribute, main cause and other causes by name, from the kept names (one query, for
+    the other causes' codes, instead of two joins and a many-to-many read)."""
+    names = term_names()
+    causes = other_causes_of([household.pk])[household.pk]
+    return {
+        "attribute": names["attribute"].get(household.attribute_id, ""),
+        "main_cause": names["cause"].get(household.main_cause_id, ""),
+        "other_causes": [names["cause"].get(code, code) for code in causes],
+    }
 
 
 def below_line(net: Decimal, size: int | None, line: PovertyLine | None) -> bool | None:

@@ -264,6 +264,7 @@ def household_detail(request, pk: int):
         "registry/household_detail.html",
         {
             "household": household,
+            "terms": selectors.household_terms(household),
             "members": members,
             "incomes": incomes,
             "history": history.rows,

@@ -213,6 +213,40 @@ def test_household_page_shows_income_against_the_line_and_history(
     assert "新增 2016 年度收入" in page.text
 
 
+def test_the_household_page_names_its_terms_from_the_kept_names(
+    logged_in, households, superuser, cadre_a, django_assert_num_queries
+):
+    """Attribute and causes by name from the shared cache, which a renamed term leaves."""
+    from registry import selectors
+    from registry.models import PovertyCause
+
+    household = households["A"]
+    services.household_update(
+        actor=superuser,
+        household=household,
+        version=household.version,
+        data={"main_cause": PovertyCause.objects.get(code="illness"),
+              "other_causes": ["lack_skills", "disability"]},
+    )  # fmt: skip
+    with django_assert_num_queries(2):
+        selectors.term_names()
+    with django_assert_num_queries(0):
+        selectors.term_names()
+    client = logged_in(cadre_a)
+    url = reverse("household-detail", args=[household.pk])
+    terms = client.get(url).context["terms"]
+    assert (terms["main_cause"], terms["other_causes"]) == (
+        "因病",
+        ["因残", "缺技术"],
+    )  # the causes' own order
+    cause = PovertyCause.objects.get(code="illness")
+    cause.name = "因病（含慢性病）"
+    cause.save()
+    page = client.get(url)
+    assert page.context["terms"]["main_cause"] == "因病（含慢性病）"
+    assert "因病（含慢性病）" in page.text
+
+
 def test_household_page_reads_in_a_fixed_number_of_queries(
     logged_in, households, superuser, cadre_a, this_years_line, django_assert_num_queries
 ):
