@@ -270,12 +270,7 @@ def ledger_families(households, year: int, *, chunk_size: int = 2000) -> Iterato
     while chunk := list(itertools.islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
         members = defaultdict(list)
-        for row in (
-            Member.objects.live()
-            .filter(household_id__any=ids)
-            .order_by("household_id", "id")
-            .values_list("household_id", *LEDGER_MEMBER_FIELDS)
-        ):
+        for row in _live_members(ids).values_list("household_id", *LEDGER_MEMBER_FIELDS):
             members[row[0]].append(LedgerMember._make(row[1:]))
         incomes = {
             row[0]: LedgerIncome._make(row[1:])
@@ -301,16 +296,18 @@ def other_causes_of(household_ids, value: str = "povertycause_id") -> dict[int, 
     return causes
 
 
+def _live_members(household_ids):
+    """The live members of these households, household by household, in the order of their
+    ids (households_for's prefetch)."""
+    return (
+        Member.objects.live().filter(household_id__any=household_ids).order_by("household_id", "id")
+    )
+
+
 def live_members_of(household_ids, keys) -> dict[int, list[dict]]:
-    """Household id -> its live members as values rows of `keys`, in the order of their ids
-    (households_for's prefetch)."""
+    """Household id -> its live members as values rows of `keys`."""
     members = defaultdict(list)
-    for row in (
-        Member.objects.live()
-        .filter(household_id__any=household_ids)
-        .order_by("household_id", "id")
-        .values("household_id", *keys)
-    ):
+    for row in _live_members(household_ids).values("household_id", *keys):
         members[row["household_id"]].append(row)
     return members
 
