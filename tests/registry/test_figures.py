@@ -224,6 +224,32 @@ def test_a_committed_change_settles_its_villages_itself(
     assert kept() == counted_by_hand(selectors.current_income_year())
 
 
+def test_a_change_of_many_villages_is_counted_by_a_task(town, superuser, eager_tasks, monkeypatch):
+    monkeypatch.setattr(figures, "SETTLE_AFTER_COMMIT", 1)
+    with eager_tasks():
+        bulk_update(town, superuser)  # villages A and B, counted by registry.tasks.settle_figures
+    assert not StaleVillageFigures.objects.exists()
+    assert kept() == counted_by_hand(selectors.current_income_year())
+
+
+def test_a_failed_count_after_a_commit_leaves_the_marks_for_the_next_read(
+    town, superuser, django_capture_on_commit_callbacks, monkeypatch
+):
+    tried = []
+
+    def broken(villages, **_kwargs):
+        tried.append(set(villages))
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(figures, "recount", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_income(town, superuser)  # the request does not fail
+    assert tried == [{VILLAGE_A}]
+    assert StaleVillageFigures.objects.filter(village_id=VILLAGE_A).exists()
+    monkeypatch.undo()
+    assert_kept_equals_recount()
+
+
 def test_a_rolled_back_change_leaves_no_mark(town, superuser):
     with pytest.raises(Exception, match="已登记"):
         record_income(town, superuser)
