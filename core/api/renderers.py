@@ -17,6 +17,9 @@ class FastJSONRenderer(JSONRenderer):
         if self.get_indent(accepted_media_type, renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
         encoded = orjson.dumps(
-            data, default=self.encoder_class().default, option=orjson.OPT_PASSTHROUGH_DATETIME
+            data,
+            default=self.encoder_class().default,
+            # Numbers as keys become strings, as json.dumps makes them.
+            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS,
         )
         return encoded.replace(LINE_SEPARATOR, b"\\u2028").replace(PARAGRAPH_SEPARATOR, b"\\u2029")

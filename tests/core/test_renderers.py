@@ -30,6 +30,7 @@ def test_values_of_every_kind_render_as_drf_renders_them():
         "label": gettext_lazy("贫困户"),
         "key": uuid.uuid4(),
         "nested": {"list": [{"a": [1, {"b": "乙"}]}], "empty": {}, "none": []},
+        "by_year": {2016: 1, 2017: [2], True: "yes", None: "none"},
     }
     fast, drf = both(data)
     assert fast == drf
