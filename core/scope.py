@@ -139,7 +139,7 @@ def _grants(user) -> dict[str, tuple[str, ...]]:
 
 def roles_of(user) -> set[str]:
     """The roles the user holds a post of, anywhere."""
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not user.is_active:
         return set()
     return set(_posts(user)["roles"])
 

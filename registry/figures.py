@@ -57,14 +57,15 @@ class Figures:
     def households(self) -> dict[str, int]:
         return {status: self.counts[f"households_{status}"] for status in HouseholdStatus.values}
 
+    def by_status(self) -> dict[str, int]:
+        """Households by status, the statuses with none left out (as a GROUP BY gives them)."""
+        return {status: n for status, n in self.households().items() if n}
+
     def people(self) -> dict[str, int]:
         return {status: self.counts[f"people_{status}"] for status in HouseholdStatus.values}
 
     def missing(self) -> dict[str, int]:
         return {kind: self.counts[f"missing_{kind}"] for kind in MISSING}
-
-    def monitoring(self) -> dict[str, int]:
-        return {category: self.counts[f"monitoring_{category}"] for category in MONITORED}
 
 
 def count(villages: Iterable[str] | None = None, *, year: int | None = None) -> dict[str, dict]:

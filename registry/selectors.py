@@ -40,15 +40,17 @@ def households_seen(user):
     return Household.objects.restrict(user, Action.VIEW)
 
 
-def _households_seen(user):
-    """Households a user may see, with their village and other causes."""
-    return households_seen(user).select_related("village").prefetch_related("other_causes")
-
-
 def households_for(user):
     """Households a user may see, with what a list or a detail shows, in a fixed number of queries."""
-    return _households_seen(user).prefetch_related(
-        Prefetch("members", queryset=Member.objects.live().order_by("id"), to_attr="live_members")
+    return (
+        households_seen(user)
+        .select_related("village")
+        .prefetch_related(
+            "other_causes",
+            Prefetch(
+                "members", queryset=Member.objects.live().order_by("id"), to_attr="live_members"
+            ),
+        )
     )
 
 
@@ -150,8 +152,7 @@ def household_history(household: Household):
 def status_counts(*, user, area_code: str | None = None) -> dict[str, int]:
     """Households by status that the user may see (inside one of their areas, if given), from
     the kept figures (registry.figures); statuses with none are left out."""
-    households = figures.totals(user, area_code).households()
-    return {status: n for status, n in households.items() if n}
+    return figures.totals(user, area_code).by_status()
 
 
 def current_income_year(today: dt.date | None = None) -> int:
@@ -206,10 +207,7 @@ def breakdown_digits(user) -> int | None:
 
 def area_breakdown(children: dict[str, figures.Figures]) -> list[dict]:
     """Households by status, one row per area one level down, from their kept figures."""
-    table = {
-        child: {status: n for status, n in kept.households().items() if n}
-        for child, kept in children.items()
-    }
+    table = {child: kept.by_status() for child, kept in children.items()}
     names = dict(
         Area.objects.filter(code__in=[child.ljust(12, "0") for child in table]).values_list(
             "code", "name"
@@ -252,7 +250,7 @@ def home_summary(user) -> HomeSummary:
         key=lambda h: recent_ids.index(h.pk),
     )
     return HomeSummary(
-        by_status={status: n for status, n in kept.households().items() if n},
+        by_status=kept.by_status(),
         missing=kept.missing(),
         income_year=year,
         income_line_missing=year not in poverty_lines(),

@@ -11,20 +11,12 @@ a field added to the serializer cannot silently go missing from the list
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import relations, serializers
 
 Given = Callable[[dict], object]  # values row -> the field's JSON value
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # in the output
-    key: str  # in the values() row
-    to_json: Callable | None  # None: the column's value is already what the field gives
 
 
 def _column(model, source_attrs: list[str]) -> tuple[str, models.Field] | None:
@@ -61,15 +53,16 @@ class LeanRows:
         they need beyond the serializer's own."""
         given = given or {}
         model = serializer.Meta.model
-        self.columns: list[Column] = []
-        self.given = {}
-        self.order = []
+        keys = set(also)
+        # One entry per output field, in the serializer's order: (name, key, function, kind),
+        # kind 0 a column's value copied, 1 a column's value converted by function, 2 the
+        # function of the whole row (a given field).
+        self._plan = []
         for name, field in serializer.fields.items():
             if field.write_only:
                 continue
-            self.order.append(name)
             if name in given:
-                self.given[name] = given[name]
+                self._plan.append((name, None, given[name], 2))
                 continue
             column = None
             if not isinstance(field, serializers.BaseSerializer | relations.ManyRelatedField):
@@ -79,17 +72,10 @@ class LeanRows:
                     f"{type(serializer).__name__}.{name} reads no column: give it to LeanRows."
                 )
             key, model_field = column
-            self.columns.append(Column(name, key, _to_json(field, model_field)))
-        self.keys = sorted({column.key for column in self.columns} | set(also))
-        columns = {column.name: column for column in self.columns}
-        # One entry per output field, in the serializer's order: (name, key, function, kind)
-        # with kind 0 a copied value, 1 a converted one, 2 a given one (function of the row).
-        self._plan = [
-            (name, columns[name].key, columns[name].to_json, 0 if not columns[name].to_json else 1)
-            if name in columns
-            else (name, None, self.given[name], 2)
-            for name in self.order
-        ]
+            to_json = _to_json(field, model_field)
+            self._plan.append((name, key, to_json, 0 if to_json is None else 1))
+            keys.add(key)
+        self.keys = sorted(keys)
 
     def build(self, row: dict) -> dict:
         return {
